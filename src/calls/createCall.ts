@@ -1,0 +1,71 @@
+/**
+ * createCall: org settings → provider → call record. The one path every new call takes,
+ * whatever the provider.
+ */
+import type { Identity } from '../auth/identity.js';
+import { CallgateError } from '../errors.js';
+import { countProviderError, type Metrics } from '../metrics.js';
+import { orgContext, type OrgSettingsService } from '../orgs/orgSettings.js';
+import type { CallProviderId } from '../providers/ids.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { Store } from '../store/types.js';
+
+/** A request for a call, as the API received it. */
+export interface NewCall {
+  isVideoCall: boolean;
+  meetingName: string;
+}
+
+/** A created call, as the API answers it. */
+export interface CallResult {
+  provider: CallProviderId;
+  url: string;
+  isVideoCall: boolean;
+}
+
+/** Dependencies of the call service. */
+export interface CallServiceDeps {
+  store: Store;
+  registry: ProviderRegistry;
+  orgSettings: OrgSettingsService;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+/** Creates calls with the organization's provider and records each one. */
+export function createCallService(deps: CallServiceDeps): {
+  create(identity: Identity, call: NewCall): Promise<CallResult>;
+} {
+  return {
+    async create(identity, call) {
+      const settings = await deps.orgSettings.get(identity.org);
+      const providerId = settings.videoChatProvider;
+      if (providerId === 'disabled') {
+        throw new CallgateError('CALLS_DISABLED', 'Video calls are disabled in this organization');
+      }
+      const context = orgContext(settings);
+      let url: string;
+      try {
+        const provider = deps.registry.requireAvailable(providerId, context);
+        ({ url } = await provider.createCall({
+          identity,
+          orgContext: context,
+          isVideoCall: call.isVideoCall,
+          meetingName: call.meetingName,
+        }));
+      } catch (error) {
+        countProviderError(deps.metrics, providerId, error);
+        throw error;
+      }
+      await deps.store.recordCall({
+        org: identity.org,
+        userId: identity.userId,
+        provider: providerId,
+        isVideoCall: call.isVideoCall,
+        createdAt: (deps.now ?? Date.now)(),
+      });
+      deps.metrics.callsCreated.inc({ provider: providerId });
+      return { provider: providerId, url, isVideoCall: call.isVideoCall };
+    },
+  };
+}

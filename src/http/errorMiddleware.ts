@@ -1,0 +1,82 @@
+/**
+ * The one place where errors become responses. API routes answer SPEC §2 JSON; browser
+ * pages under `/calls/` answer a readable HTML page with the same status, or, for a
+ * missing identity with LOGIN_URL set, a redirect to the host's login.
+ */
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { CallgateError, INTERNAL_MESSAGE, isCallgateError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { renderPage } from '../web/html.js';
+
+/** Converts body-parser and other foreign errors into CallgateErrors. */
+export function toCallgateError(error: unknown): CallgateError {
+  if (isCallgateError(error)) return error;
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') {
+    return new CallgateError('PAYLOAD_TOO_LARGE', 'Request body is too large', { cause: error });
+  }
+  if (type === 'entity.parse.failed') {
+    return new CallgateError('BAD_REQUEST', 'body: not valid JSON', { cause: error, fields: { field: 'body' } });
+  }
+  if ((typeof type === 'string' && type.startsWith('encoding.')) || type === 'charset.unsupported') {
+    return new CallgateError('BAD_REQUEST', 'body: unsupported encoding', { cause: error });
+  }
+  return new CallgateError('INTERNAL', INTERNAL_MESSAGE, { cause: error });
+}
+
+/** The JSON body of an error answer. */
+export function errorBody(error: CallgateError): Record<string, unknown> {
+  return {
+    result: 'error',
+    msg: error.expose ? error.message : INTERNAL_MESSAGE,
+    code: error.code,
+    ...error.fields,
+  };
+}
+
+/** Whether a request is a browser navigation to a `/calls/` page. */
+function isPageRequest(req: Request): boolean {
+  return req.path.startsWith('/calls/') && req.method === 'GET';
+}
+
+/** Creates the error middleware. */
+export function errorMiddleware(deps: {
+  logger: Logger;
+  loginUrl: string | null;
+  publicUrl: string;
+}): ErrorRequestHandler {
+  return (raw: unknown, req: Request, res: Response, next) => {
+    if (res.headersSent) {
+      next(raw);
+      return;
+    }
+    const error = toCallgateError(raw);
+    const log = { err: raw, code: error.code, method: req.method, path: req.path };
+    if (error.status >= 500) deps.logger.error(log, 'request failed');
+    else deps.logger.debug(log, 'request refused');
+
+    res.status(error.status);
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    if (!isPageRequest(req)) {
+      res.json(errorBody(error));
+      return;
+    }
+    if (error.code === 'UNAUTHORIZED' && deps.loginUrl) {
+      const login = new URL(deps.loginUrl);
+      login.searchParams.set('next', `${deps.publicUrl}${req.originalUrl}`);
+      res.redirect(302, login.toString());
+      return;
+    }
+    res.type('html').send(
+      renderPage({
+        title: error.code === 'UNAUTHORIZED' ? 'Please sign in' : 'Something went wrong',
+        paragraphs: [
+          error.expose ? error.message : INTERNAL_MESSAGE,
+          error.code === 'UNAUTHORIZED'
+            ? 'Sign in to the chat again, then reopen this link.'
+            : 'Close this window and try again from the chat. If it keeps happening, tell your administrator.',
+        ],
+      }),
+    );
+  };
+}

@@ -1,0 +1,32 @@
+/** Builds every provider from the config. */
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/types.js';
+import { bigBlueButtonAvailability } from './bigbluebutton/availability.js';
+import { createJitsiProvider } from './jitsi/jitsiProvider.js';
+import { pendingProvider } from './pending.js';
+import type { ProviderMap } from './registry.js';
+import { zoomServerToServerAvailability, zoomUserAppAvailability } from './zoom/availability.js';
+
+/** What providers are built from. */
+export interface ProviderDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  now: () => number;
+}
+
+/** Creates the provider map. */
+export function createProviders(deps: ProviderDeps): ProviderMap {
+  const { config } = deps;
+  return {
+    jitsi_meet: createJitsiProvider({ config: config.jitsi }),
+    zoom: pendingProvider('zoom', 'Zoom', () => zoomUserAppAvailability(config.zoom)),
+    zoom_server_to_server: pendingProvider('zoom_server_to_server', 'Zoom (server-to-server)', () =>
+      zoomServerToServerAvailability(config.zoom),
+    ),
+    big_blue_button: pendingProvider('big_blue_button', 'BigBlueButton', () =>
+      bigBlueButtonAvailability(config.bigBlueButton),
+    ),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The one interface every provider folder implements, and the one result shape it returns.
+ * Providers never import HTTP routing, each other, or the database client.
+ */
+import type { Identity } from '../auth/identity.js';
+import type { CallProviderId } from './ids.js';
+
+/** What a provider needs to know of the organization. */
+export interface OrgContext {
+  org: string;
+  /** The org's own Jitsi server, or null for the server-wide one. */
+  jitsiServerUrl: string | null;
+}
+
+/** A request for a new call. */
+export interface CallRequest {
+  identity: Identity;
+  orgContext: OrgContext;
+  isVideoCall: boolean;
+  meetingName: string;
+}
+
+/** A created call: the URL to post in the conversation. */
+export interface CreatedCall {
+  url: string;
+}
+
+/** Whether a provider can be used, and if not, why. */
+export type Availability = { available: true } | { available: false; reason: string };
+
+/** Result of an admin's connection test (SPEC §6). */
+export type CheckResult = { status: 'ok' } | { status: 'failed'; reason: string; detail: string };
+
+/** What a provider can do, as `GET /api/v1/providers` reports it. */
+export interface Capabilities {
+  /** Can start a call with cameras off. */
+  voiceOnly: boolean;
+  /** Each user must authorize callgate at the provider once. */
+  requiresUserAuthorization: boolean;
+}
+
+/** A video-call provider. */
+export interface Provider {
+  readonly id: CallProviderId;
+  /** Human name, e.g. "Jitsi Meet". */
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** Whether the server (and org) has the settings this provider needs. */
+  availability(orgContext: OrgContext): Availability;
+  /** Creates a call; throws CallgateError with a SPEC §2 code on failure. */
+  createCall(request: CallRequest): Promise<CreatedCall>;
+  /** Tests the connection to the provider live. */
+  checkConnection(orgContext: OrgContext): Promise<CheckResult>;
+}

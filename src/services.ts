@@ -1,0 +1,57 @@
+/**
+ * Wiring: builds every service from the config and the store. The app and the CLI both
+ * start here; tests pass their own config, store and logger.
+ */
+import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
+import { createCallService } from './calls/createCall.js';
+import type { Config } from './config/index.js';
+import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { OrgSettingsService } from './orgs/orgSettings.js';
+import { createProviders } from './providers/index.js';
+import { ProviderRegistry } from './providers/registry.js';
+import type { Store } from './store/types.js';
+
+/** Everything a request handler may use. */
+export interface Services {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  verifier: IdentityVerifier;
+  registry: ProviderRegistry;
+  orgSettings: OrgSettingsService;
+  calls: ReturnType<typeof createCallService>;
+  now: () => number;
+}
+
+/** Options of createServices. */
+export interface ServiceOptions {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Clock; tests move it instead of sleeping. */
+  now?: () => number;
+}
+
+/** Builds the services. */
+export function createServices(options: ServiceOptions): Services {
+  const now = options.now ?? Date.now;
+  const metrics = options.metrics ?? createMetrics();
+  const registry = new ProviderRegistry(
+    createProviders({ config: options.config, store: options.store, logger: options.logger, now }),
+  );
+  const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
+  return {
+    config: options.config,
+    store: options.store,
+    logger: options.logger,
+    metrics,
+    verifier: createIdentityVerifier(options.config.auth, now),
+    registry,
+    orgSettings,
+    calls: createCallService({ store: options.store, registry, orgSettings, metrics, now }),
+    now,
+  };
+}

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { api, startApp, type TestApp } from './support/app.js';
+import { databaseKinds } from './support/databases.js';
+
+const kinds = await databaseKinds();
+
+describe.each(kinds)('POST /api/v1/calls with Jitsi (%s)', (db) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp({ db, env: { JITSI_SERVER_URL: 'https://jitsi.example.com/team/' } });
+  });
+  afterAll(async () => app.close());
+
+  test('when a member asks for a video call, then a fresh room on the server URL is answered and recorded', async () => {
+    const first = await api(app, 'POST', '/api/v1/calls', { token: app.token(), body: {} });
+    const second = await api(app, 'POST', '/api/v1/calls', { token: app.token(), body: { is_video_call: true } });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ result: 'success', msg: '', provider: 'jitsi_meet', is_video_call: true });
+    const url = String(first.body['url']);
+    expect(url).toMatch(/^https:\/\/jitsi\.example\.com\/team\/[a-z0-9]{20}#config\.startWithVideoMuted=false$/);
+    expect(second.body['url']).not.toBe(url);
+    const stats = await app.store.countCallsByDay('acme', { since: 0 });
+    expect(stats).toEqual([{ day: expect.any(String), provider: 'jitsi_meet', count: 2 }]);
+  });
+
+  test('when a voice call is asked for, then the URL starts with video muted', async () => {
+    const res = await api(app, 'POST', '/api/v1/calls', { token: app.token(), body: { is_video_call: false } });
+    expect(res.status).toBe(200);
+    expect(res.body['is_video_call']).toBe(false);
+    expect(String(res.body['url'])).toMatch(/#config\.startWithVideoMuted=true$/);
+  });
+});
