@@ -1,0 +1,103 @@
+/** The real process: local mode on a fresh checkout, and start-up refusals (SPEC §7, §8). */
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintToken } from '../src/auth/identity.js';
+import { parseSecrets } from '../src/config/secrets.js';
+import { execFileSync } from 'node:child_process';
+import { createIdentityVerifier } from '../src/auth/identity.js';
+import { ROOT, startService } from './support/process.js';
+
+const fresh = (): string => mkdtempSync(join(tmpdir(), 'callgate-start-'));
+
+describe('npm start', () => {
+  test('when there is no secrets file, then local mode starts, warns loudly, and serves a Jitsi call to a minted token', async () => {
+    const cwd = fresh();
+    const service = await startService({ cwd });
+    try {
+      expect(service.output()).toMatch(/LOCAL MODE.*NOT FOR PRODUCTION/);
+      const secrets = parseSecrets(readFileSync(join(cwd, 'data', 'local-secrets.conf'), 'utf8'), 'local');
+      const token = mintToken(secrets.auth_jwt_secret ?? '', { org: 'acme', userId: '1', role: 'member' });
+      const res = await fetch(`${service.url}/api/v1/calls`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ result: 'success', provider: 'jitsi_meet' });
+      expect(String(body['url'])).toMatch(/^https:\/\/meet\.jit\.si\/[a-z0-9]{20}#config\.startWithVideoMuted=false$/);
+      expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+    } finally {
+      expect(await service.stop()).toBe(0);
+    }
+  });
+
+  test('when NODE_ENV=production and there is no secrets file, then it refuses to start with one line', async () => {
+    const error = (await startService({ cwd: fresh(), env: { NODE_ENV: 'production' } }).catch((e: unknown) => e)) as {
+      code: number;
+      output: string;
+    };
+    expect(error.code).toBe(1);
+    expect(error.output.trim().split('\n')).toHaveLength(1);
+    expect(error.output).toMatch(/refuses to run with NODE_ENV=production/);
+  });
+
+  test('when the secrets file has a bad value, then start-up stops with one line naming it', async () => {
+    const cwd = fresh();
+    writeFileSync(join(cwd, 'secrets.conf'), '[secrets]\nauth_jwt_secret = short\n');
+    chmodSync(join(cwd, 'secrets.conf'), 0o600);
+    const error = (await startService({ cwd }).catch((e: unknown) => e)) as { code: number; output: string };
+    expect(error.code).toBe(1);
+    expect(error.output.trim()).toBe('callgate: configuration error: auth_jwt_secret: must be at least 32 characters');
+  });
+
+  test('when a valid secrets file exists, then production mode starts without the local-mode warning', async () => {
+    const cwd = fresh();
+    writeFileSync(
+      join(cwd, 'secrets.conf'),
+      `[secrets]\nauth_jwt_secret = ${'a'.repeat(40)}\nsigning_secret = ${'b'.repeat(40)}\ntoken_encryption_key = ${Buffer.alloc(32, 3).toString('base64')}\n`,
+    );
+    chmodSync(join(cwd, 'secrets.conf'), 0o600);
+    const service = await startService({ cwd });
+    try {
+      expect(service.output()).toContain('(production mode)');
+      expect(service.output()).not.toMatch(/LOCAL MODE/);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('operator CLI', () => {
+  test('when a token is minted with the CLI, then the configured secret verifies it with the asked claims', () => {
+    const cwd = fresh();
+    const run = (script: string, args: string[]): string =>
+      execFileSync(process.execPath, [`${ROOT}dist/cli/${script}.js`, ...args], {
+        cwd,
+        env: { PATH: process.env['PATH'] ?? '' },
+      }).toString();
+    const token = run('token', ['--org', 'acme', '--user', '42', '--role', 'admin', '--name', 'Ada']).trim();
+    const secrets = parseSecrets(readFileSync(join(cwd, 'data', 'local-secrets.conf'), 'utf8'), 'local');
+    const verifier = createIdentityVerifier({
+      jwtSecret: secrets.auth_jwt_secret ?? '',
+      jwtPublicKey: null,
+      audience: 'callgate',
+      issuer: null,
+    });
+    expect(verifier.verify(token)).toMatchObject({ org: 'acme', userId: '42', role: 'admin', name: 'Ada' });
+    expect(run('checkConfig', [])).toMatch(/jitsi_meet\s+available[\s\S]*configuration OK/);
+  });
+
+  test('when the CLI gets a bad role, then it exits 2 with a message', () => {
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [`${ROOT}dist/cli/token.js`, '--org', 'acme', '--user', '1', '--role', 'root'], {
+        cwd: fresh(),
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(2);
+  });
+});
