@@ -4,6 +4,7 @@
  */
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
 import { createCallService } from './calls/createCall.js';
+import { createCallRateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -51,7 +52,14 @@ export function createServices(options: ServiceOptions): Services {
     verifier: createIdentityVerifier(options.config.auth, now),
     registry,
     orgSettings,
-    calls: createCallService({ store: options.store, registry, orgSettings, metrics, now }),
+    calls: createCallService({
+      store: options.store,
+      registry,
+      orgSettings,
+      metrics,
+      now,
+      rateLimiter: createCallRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now }),
+    }),
     now,
   };
 }

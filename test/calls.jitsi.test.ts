@@ -30,3 +30,26 @@ describe.each(kinds)('POST /api/v1/calls with Jitsi (%s)', (db) => {
     expect(String(res.body['url'])).toMatch(/#config\.startWithVideoMuted=true$/);
   });
 });
+
+describe.each(kinds)('per-user rate limit of call creation (%s)', (db) => {
+  let app: TestApp;
+  let now = Date.UTC(2026, 10, 29, 12, 0, 10);
+  beforeAll(async () => {
+    app = await startApp({ db, env: { CALLS_PER_MINUTE: '3' }, now: () => now });
+  });
+  afterAll(async () => app.close());
+
+  test('when a user goes over the limit, then RATE_LIMITED with Retry-After until the minute ends; others are unaffected', async () => {
+    const token = app.token({ userId: 'busy' });
+    for (let i = 0; i < 3; i++) expect((await api(app, 'POST', '/api/v1/calls', { token })).status).toBe(200);
+    const limited = await api(app, 'POST', '/api/v1/calls', { token });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ result: 'error', code: 'RATE_LIMITED', retry_after: 50 });
+    expect(limited.headers.get('retry-after')).toBe('50');
+    expect((await api(app, 'POST', '/api/v1/calls', { token: app.token({ userId: 'calm' }) })).status).toBe(200);
+    expect((await app.store.countCallsByDay('acme', { since: 0 }))[0]?.count).toBe(4);
+
+    now += 50_000;
+    expect((await api(app, 'POST', '/api/v1/calls', { token })).status).toBe(200);
+  });
+});

@@ -178,3 +178,17 @@ describe.each(kinds)('store contract (%s)', (kind) => {
     await other.close();
   });
 });
+
+describe.each(kinds)('store counters (%s)', (kind) => {
+  test('when a counter is hit concurrently, then every hit is counted once, per window', async () => {
+    const database = kind === 'postgres' ? await createTestDatabase() : undefined;
+    const url = database?.url ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'callgate-store-')), 'db.sqlite')}`;
+    const store = await openStore(url);
+    const counts = await Promise.all(Array.from({ length: 20 }, () => store.incrementCounter('k', 60_000)));
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await store.incrementCounter('k', 120_000)).toBe(1);
+    expect(await store.incrementCounter('other', 120_000)).toBe(1);
+    await store.close();
+    await database?.drop();
+  });
+});

@@ -9,6 +9,7 @@ import { orgContext, type OrgSettingsService } from '../orgs/orgSettings.js';
 import type { CallProviderId } from '../providers/ids.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/types.js';
+import type { CallRateLimiter } from './rateLimit.js';
 
 /** A request for a call, as the API received it. */
 export interface NewCall {
@@ -29,6 +30,7 @@ export interface CallServiceDeps {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   metrics: Metrics;
+  rateLimiter: CallRateLimiter;
   now?: () => number;
 }
 
@@ -38,6 +40,7 @@ export function createCallService(deps: CallServiceDeps): {
 } {
   return {
     async create(identity, call) {
+      await deps.rateLimiter.hit(identity);
       const settings = await deps.orgSettings.get(identity.org);
       const providerId = settings.videoChatProvider;
       if (providerId === 'disabled') {

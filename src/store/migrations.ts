@@ -57,6 +57,15 @@ CREATE TABLE zoom_tokens (
 CREATE INDEX zoom_tokens_zoom_user ON zoom_tokens (zoom_user_id);
 `;
 
+const rateLimits = (bigint: string): string => `
+CREATE TABLE rate_limits (
+  key TEXT NOT NULL,
+  window_start ${bigint} NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+`;
+
 /** SQLite migrations. */
 export const SQLITE_MIGRATIONS: Migration[] = [
   {
@@ -69,6 +78,7 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       json: 'TEXT',
     }),
   },
+  { version: 2, name: 'rate_limits', sql: rateLimits('INTEGER') },
 ];
 
 /** PostgreSQL migrations. */
@@ -78,4 +88,5 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     name: 'initial',
     sql: common({ bool: 'BOOLEAN', bigint: 'BIGINT', serial: 'BIGSERIAL PRIMARY KEY', json: 'JSONB' }),
   },
+  { version: 2, name: 'rate_limits', sql: rateLimits('BIGINT') },
 ];

@@ -108,6 +108,12 @@ export interface Store {
     fn: (current: StoredZoomToken | null, tx: ZoomTokenTransaction) => Promise<T>,
   ): Promise<T>;
 
+  /**
+   * Adds one hit to a fixed-window counter and returns the window's count so far
+   * (atomic across processes); windows older than `windowStart` are dropped.
+   */
+  incrementCounter(key: string, windowStart: number): Promise<number>;
+
   /** Calls `listener` when any process changes an organization's settings. */
   onOrgSettingsChanged(listener: (org: string) => void): void;
 }

@@ -194,6 +194,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         });
       });
     },
+    async incrementCounter(key, windowStart) {
+      const [row] = await query(
+        `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
+        [key, windowStart],
+      );
+      const count = Number(row?.['count'] ?? 0);
+      // The first hit of a window sweeps the finished ones.
+      if (count === 1) await pool.query('DELETE FROM rate_limits WHERE window_start < $1', [windowStart]);
+      return count;
+    },
     onOrgSettingsChanged(fn) {
       listeners.push(fn);
     },

@@ -56,6 +56,9 @@ export function openSqliteStore(path: string): Store {
       'DELETE FROM zoom_tokens WHERE zoom_user_id = ? AND (? IS NULL OR zoom_account_id = ?)',
     ),
     listTokens: db.prepare('SELECT * FROM zoom_tokens ORDER BY org, user_id'),
+    hit: db.prepare(`INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
+      ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`),
+    dropWindows: db.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
   };
   const saveToken = (token: StoredZoomToken): void => {
     statements.upsertToken.run(...zoomTokenParams(token));
@@ -146,6 +149,12 @@ export function openSqliteStore(path: string): Store {
           },
         });
       });
+    },
+    async incrementCounter(key, windowStart) {
+      const { count } = statements.hit.get(key, windowStart) as { count: number };
+      // The first hit of a window sweeps the finished ones.
+      if (count === 1) statements.dropWindows.run(windowStart);
+      return count;
     },
     onOrgSettingsChanged(listener) {
       listeners.push(listener);
