@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
 import { createProviders } from './providers/index.js';
+import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joinLink.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Store } from './store/types.js';
 
@@ -22,6 +23,8 @@ export interface Services {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
+  /** Jitsi join links (token authentication). */
+  jitsi: JitsiJoinLinks;
   now: () => number;
 }
 
@@ -52,6 +55,7 @@ export function createServices(options: ServiceOptions): Services {
     registry,
     orgSettings,
     calls: createCallService({ store: options.store, registry, orgSettings, metrics, now }),
+    jitsi: createJitsiJoinLinks({ config: options.config, now }),
     now,
   };
 }
