@@ -179,6 +179,15 @@ export const ROUTES: RouteDoc[] = [
     },
     errors: [401],
   },
+  {
+    method: 'get',
+    path: '/calls/jitsi/join',
+    summary: 'Join a Jitsi call: mints a Jitsi JWT for the caller and redirects to the room',
+    auth: 'cookie',
+    query: { jitsi: { type: 'string', description: 'The signed join link from POST /api/v1/calls' } },
+    success: { status: 302, description: 'Redirect to <base>/<room>?jwt=<jwt>#config.startWithVideoMuted=...' },
+    errors: [400, 401, 403],
+  },
 ];
 
 const errorSchema = {

@@ -10,6 +10,7 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
 import { createProviders } from './providers/index.js';
+import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joinLink.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Store } from './store/types.js';
 
@@ -23,6 +24,8 @@ export interface Services {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
+  /** Jitsi join links (token authentication). */
+  jitsi: JitsiJoinLinks;
   now: () => number;
 }
 
@@ -60,6 +63,7 @@ export function createServices(options: ServiceOptions): Services {
       now,
       rateLimiter: createCallRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now }),
     }),
+    jitsi: createJitsiJoinLinks({ config: options.config, now }),
     now,
   };
 }

@@ -169,6 +169,9 @@ export function buildConfig(options: BuildConfigOptions): Config {
   const jaasAppId = env['JITSI_JAAS_APP_ID'] || null;
   let jaas: Config['jitsi']['jaas'] = null;
   if (jaasAppId) {
+    if (!/^[A-Za-z0-9._-]+$/.test(jaasAppId)) {
+      throw new ConfigError('JITSI_JAAS_APP_ID: must be the JaaS AppID, e.g. vpaas-magic-cookie-<hex>');
+    }
     const keyId = env['JITSI_JAAS_KEY_ID'];
     const keyFile = env['JITSI_JAAS_PRIVATE_KEY_FILE'];
     if (!keyId) throw new ConfigError('JITSI_JAAS_KEY_ID: required when JITSI_JAAS_APP_ID is set');
@@ -178,6 +181,9 @@ export function buildConfig(options: BuildConfigOptions): Config {
     const privateKey = wrap('JITSI_JAAS_PRIVATE_KEY_FILE', () => readPem(resolve(cwd, keyFile), 'PRIVATE KEY'));
     jaas = { appId: jaasAppId, keyId, privateKey };
   }
+  // With JaaS configured and no JITSI_SERVER_URL, the server's Jitsi is the JaaS tenant.
+  const serverJitsiUrl =
+    jaas && env['JITSI_SERVER_URL'] === undefined ? `https://8x8.vc/${jaas.appId}` : jitsiServerUrl;
 
   const bbbUrlRaw = env['BIG_BLUE_BUTTON_URL'];
   const bbbUrl = bbbUrlRaw ? wrap('BIG_BLUE_BUTTON_URL', () => normalizeBigBlueButtonUrl(bbbUrlRaw)) : null;
@@ -212,7 +218,7 @@ export function buildConfig(options: BuildConfigOptions): Config {
         .map((value) => encryptionKey('token_encryption_key_previous', value)),
     },
     jitsi: {
-      serverUrl: jitsiServerUrl,
+      serverUrl: serverJitsiUrl,
       jwt: jitsiAppId && jitsiAppSecret ? { appId: jitsiAppId, secret: jitsiAppSecret } : null,
       jaas,
       jwtAudience: env['JITSI_JWT_AUDIENCE'] || 'jitsi',

@@ -20,7 +20,7 @@ export interface ProviderDeps {
 export function createProviders(deps: ProviderDeps): ProviderMap {
   const { config } = deps;
   return {
-    jitsi_meet: createJitsiProvider({ config: config.jitsi }),
+    jitsi_meet: createJitsiProvider({ config, now: deps.now }),
     zoom: pendingProvider('zoom', 'Zoom', () => zoomUserAppAvailability(config.zoom)),
     zoom_server_to_server: pendingProvider('zoom_server_to_server', 'Zoom (server-to-server)', () =>
       zoomServerToServerAvailability(config.zoom),
