@@ -9,6 +9,7 @@ import { apiBody } from './http/bodyGuard.js';
 import { apiCors } from './http/cors.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { requestLog } from './http/requestLog.js';
+import { bigBlueButtonRoutes } from './routes/bigbluebutton.js';
 import { callRoutes } from './routes/calls.js';
 import { meRoutes } from './routes/me.js';
 import { opsRoutes } from './routes/ops.js';
@@ -41,6 +42,7 @@ export function buildApp(services: Services): Express {
   app.use(orgRoutes(services));
   app.use(callRoutes(services));
   app.use(meRoutes(services));
+  app.use(bigBlueButtonRoutes(services));
 
   app.use((req, _res, next) => {
     next(new CallgateError('NOT_FOUND', `No route for ${req.method} ${req.path}`));

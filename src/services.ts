@@ -8,7 +8,8 @@ import type { Config } from './config/index.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
-import { createProviders } from './providers/index.js';
+import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
+import { bigBlueButtonDeps, createProviders } from './providers/index.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Store } from './store/types.js';
 
@@ -22,6 +23,8 @@ export interface Services {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
+  /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
+  bigBlueButton: BigBlueButtonJoin;
   now: () => number;
 }
 
@@ -52,6 +55,7 @@ export function createServices(options: ServiceOptions): Services {
     registry,
     orgSettings,
     calls: createCallService({ store: options.store, registry, orgSettings, metrics, now }),
+    bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
     now,
   };
 }
