@@ -44,6 +44,12 @@ export interface BigBlueButtonSimulatorOptions {
   delayMs?: number;
   /** Clock for createTime. */
   now?: () => number;
+  /**
+   * What the checksum is computed over: `raw`, the query string as received (BBB's
+   * GetChecksum in most releases), or `reencoded`, the query parsed and formatted again with
+   * Apache URLEncodedUtils, i.e. `java.net.URLEncoder` (one generation of GetChecksum did so).
+   */
+  checksumQuery?: 'raw' | 'reencoded';
 }
 
 /** One request the simulator received. */
@@ -72,6 +78,7 @@ export interface BigBlueButtonSimulatorState {
   secret: string;
   algorithms: BbbChecksumAlgorithm[];
   delayMs: number;
+  checksumQuery: 'raw' | 'reencoded';
   readonly requests: SimulatedRequest[];
   readonly meetings: Map<string, SimulatedMeeting>;
   /** Makes the next `times` requests (all, or of one call) fail this way; `times` defaults to every request. */
@@ -106,6 +113,7 @@ export function createBigBlueButtonSimulator(options: BigBlueButtonSimulatorOpti
     secret: options.secret,
     algorithms: [...(options.algorithms ?? BBB_CHECKSUM_ALGORITHMS)],
     delayMs: options.delayMs ?? 0,
+    checksumQuery: options.checksumQuery ?? 'raw',
     requests,
     meetings,
     inject(failure, injectOptions = {}) {
@@ -347,16 +355,52 @@ function checkChecksum(
   const params: Record<string, string> = {};
   for (const [name, value] of decoded) if (name !== 'checksum') params[name] = value;
   if (checksum === '') return { valid: false, params };
-  // bbb-common-web GetChecksum.removeChecksumFromQueryString: plain string replacement.
-  const withoutChecksum = rawQuery
-    .replace(`&checksum=${checksum}`, '')
-    .replace(`checksum=${checksum}&`, '')
-    .replace(`checksum=${checksum}`, '');
+  // bbb-common-web GetChecksum.removeChecksumFromQueryString: plain string replacement, or
+  // (the re-encoding generation) URLEncodedUtils.parse on `&` and `;`, then format.
+  const withoutChecksum =
+    state.checksumQuery === 'raw'
+      ? rawQuery
+          .replace(`&checksum=${checksum}`, '')
+          .replace(`checksum=${checksum}&`, '')
+          .replace(`checksum=${checksum}`, '')
+      : rawQuery
+          .split(/[&;]/)
+          .filter((pair) => pair !== '')
+          .map((pair) => {
+            const index = pair.indexOf('=');
+            const name = formDecode(index < 0 ? pair : pair.slice(0, index));
+            const value = index < 0 ? '' : formDecode(pair.slice(index + 1));
+            return [name, value] as const;
+          })
+          .filter(([name]) => name !== 'checksum')
+          .map(([name, value]) => `${javaUrlEncode(name)}=${javaUrlEncode(value)}`)
+          .join('&');
   const algorithm = algorithmForChecksumLength(checksum.length);
   if (!algorithm || !state.algorithms.includes(algorithm)) return { valid: false, params };
   const expected = createHash(algorithm).update(`${call}${withoutChecksum}${state.secret}`, 'utf8').digest();
   const given = Buffer.from(checksum.toLowerCase(), 'hex');
   return { valid: given.length === expected.length && timingSafeEqual(given, expected), params };
+}
+
+/** Decodes one form-encoded component as URLEncodedUtils does (`+` is a space). */
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/** `java.net.URLEncoder.encode(text, UTF_8)`: `[A-Za-z0-9.*_-]` kept, space as `+`, other bytes `%XX`. */
+export function javaUrlEncode(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    if (/[A-Za-z0-9.*_-]/.test(char)) out += char;
+    else if (char === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 function sendFailure(
