@@ -5,7 +5,7 @@
  * answers parsed with xml2js and checked with zod. Failures come back as values so that the
  * connection test can tell them apart; `bbbFailureToError` gives the SPEC §2 error for each.
  */
-import axios, { AxiosError } from 'axios';
+import axios from 'axios';
 import { parseStringPromise } from 'xml2js';
 import type { BbbChecksumAlgorithm } from '../../config/index.js';
 import { CallgateError } from '../../errors.js';
@@ -183,7 +183,7 @@ const TRANSPORT_REASONS: Record<string, string> = {
  * (with its checksum), so only a fresh Error with its code and message is kept as the cause.
  */
 function transportFailure(error: unknown, timeoutMs: number): BbbFailure {
-  const code = error instanceof AxiosError || error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   const codeText = typeof code === 'string' ? code : undefined;
   const cause = Object.assign(new Error(error instanceof Error ? error.message : String(error)), {
     code: codeText,

@@ -5,7 +5,7 @@
  * sends the browser to BBB's signed `join` URL, as moderator for the call's creator.
  */
 import type { Identity } from '../../auth/identity.js';
-import type { Config } from '../../config/index.js';
+import type { BbbChecksumAlgorithm, Config } from '../../config/index.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
 import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
@@ -107,7 +107,7 @@ export function createBigBlueButtonJoin(deps: BigBlueButtonDeps): BigBlueButtonJ
  * and the configured algorithm is refused; if sha1 fails too, the secret is wrong (or sha1 is
  * disabled as well, which a wrong secret is far more likely to explain).
  */
-export async function checkBigBlueButton(client: BbbClient, algorithm: string): Promise<CheckResult> {
+export async function checkBigBlueButton(client: BbbClient, algorithm: BbbChecksumAlgorithm): Promise<CheckResult> {
   const first = await client.request('getMeetings', []);
   if (first.ok) return { status: 'ok' };
   if (first.failure.kind !== 'checksum_error') return failedCheck(first.failure);
