@@ -9,6 +9,7 @@ import { apiBody } from './http/bodyGuard.js';
 import { apiCors } from './http/cors.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { requestLog } from './http/requestLog.js';
+import { bigBlueButtonRoutes } from './routes/bigbluebutton.js';
 import { callRoutes } from './routes/calls.js';
 import { jitsiRoutes } from './routes/jitsi.js';
 import { meRoutes } from './routes/me.js';
@@ -43,6 +44,7 @@ export function buildApp(services: Services): Express {
   app.use(callRoutes(services));
   app.use(meRoutes(services));
   app.use(jitsiRoutes(services));
+  app.use(bigBlueButtonRoutes(services));
 
   app.use((req, _res, next) => {
     next(new CallgateError('NOT_FOUND', `No route for ${req.method} ${req.path}`));

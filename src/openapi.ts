@@ -188,6 +188,15 @@ export const ROUTES: RouteDoc[] = [
     success: { status: 302, description: 'Redirect to <base>/<room>?jwt=<jwt>#config.startWithVideoMuted=...' },
     errors: [400, 401, 403],
   },
+  {
+    method: 'get',
+    path: '/calls/bigbluebutton/join',
+    summary: 'Open a BigBlueButton call: creates the meeting at BBB and redirects to its join URL',
+    auth: 'cookie',
+    query: { bigbluebutton: { type: 'string', description: 'Signed token from the call URL' } },
+    success: { status: 302, description: "Redirect to BigBlueButton's join URL" },
+    errors: [400, 401, 403, 502, 503, 504],
+  },
 ];
 
 const errorSchema = {

@@ -9,8 +9,9 @@ import type { Config } from './config/index.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
-import { createProviders } from './providers/index.js';
 import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joinLink.js';
+import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
+import { bigBlueButtonDeps, createProviders } from './providers/index.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Store } from './store/types.js';
 
@@ -26,6 +27,8 @@ export interface Services {
   calls: ReturnType<typeof createCallService>;
   /** Jitsi join links (token authentication). */
   jitsi: JitsiJoinLinks;
+  /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
+  bigBlueButton: BigBlueButtonJoin;
   now: () => number;
 }
 
@@ -64,6 +67,7 @@ export function createServices(options: ServiceOptions): Services {
       rateLimiter: createCallRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now }),
     }),
     jitsi: createJitsiJoinLinks({ config: options.config, now }),
+    bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
     now,
   };
 }

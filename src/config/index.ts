@@ -234,7 +234,8 @@ export function buildConfig(options: BuildConfigOptions): Config {
     },
     bigBlueButton: {
       url: bbbUrl,
-      secret: secrets.big_blue_button_secret ?? null,
+      // Trimmed here too: a space pasted around the secret would fail every checksum.
+      secret: secrets.big_blue_button_secret?.trim() || null,
       checksumAlgorithm: algorithm as BbbChecksumAlgorithm,
     },
     callsPerMinute: integer(env, 'CALLS_PER_MINUTE', 30, { min: 0, max: 100_000 }),

@@ -67,16 +67,44 @@ export function errorMiddleware(deps: {
       res.redirect(302, login.toString());
       return;
     }
-    res.type('html').send(
-      renderPage({
-        title: error.code === 'UNAUTHORIZED' ? 'Please sign in' : 'Something went wrong',
-        paragraphs: [
-          error.expose ? error.message : INTERNAL_MESSAGE,
-          error.code === 'UNAUTHORIZED'
-            ? 'Sign in to the chat again, then reopen this link.'
-            : 'Close this window and try again from the chat. If it keeps happening, tell your administrator.',
-        ],
-      }),
-    );
+    const page = pageText(error);
+    res
+      .type('html')
+      .send(
+        renderPage({ title: page.title, paragraphs: [error.expose ? error.message : INTERNAL_MESSAGE, page.hint] }),
+      );
   };
+}
+
+/** The title and the advice of an error page: what a person can do depends on whose fault it is. */
+function pageText(error: CallgateError): { title: string; hint: string } {
+  switch (error.code) {
+    case 'UNAUTHORIZED':
+      return { title: 'Please sign in', hint: 'Sign in to the chat again, then reopen this link.' };
+    case 'INVALID_SIGNATURE':
+      return {
+        title: 'This link is not valid',
+        hint: 'It may have been copied incompletely. Open it again from the message in the chat.',
+      };
+    case 'FORBIDDEN':
+      return { title: 'You cannot open this link', hint: 'If you think you should, ask your administrator.' };
+    case 'PROVIDER_NOT_CONFIGURED':
+      return {
+        title: 'The call could not be started',
+        hint: 'This server is not set up for this video-call provider. Tell your administrator.',
+      };
+    case 'PROVIDER_ERROR':
+    case 'PROVIDER_AUTH_FAILED':
+    case 'PROVIDER_UNAVAILABLE':
+    case 'PROVIDER_TIMEOUT':
+      return {
+        title: 'The call could not be started',
+        hint: 'Your link is fine: the problem is between callgate and the video-call server. Try again in a minute, and if it keeps happening, tell your administrator.',
+      };
+    default:
+      return {
+        title: 'Something went wrong',
+        hint: 'Close this window and try again from the chat. If it keeps happening, tell your administrator.',
+      };
+  }
 }

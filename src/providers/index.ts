@@ -2,7 +2,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
-import { bigBlueButtonAvailability } from './bigbluebutton/availability.js';
+import { createBigBlueButtonProvider, type BigBlueButtonDeps } from './bigbluebutton/bigBlueButtonProvider.js';
 import { createJitsiProvider } from './jitsi/jitsiProvider.js';
 import { pendingProvider } from './pending.js';
 import type { ProviderMap } from './registry.js';
@@ -16,6 +16,16 @@ export interface ProviderDeps {
   now: () => number;
 }
 
+/** What the BigBlueButton provider and its join route are built from. */
+export function bigBlueButtonDeps(config: Config): BigBlueButtonDeps {
+  return {
+    config: config.bigBlueButton,
+    signingSecret: config.signingSecret,
+    publicUrl: config.publicUrl,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+  };
+}
+
 /** Creates the provider map. */
 export function createProviders(deps: ProviderDeps): ProviderMap {
   const { config } = deps;
@@ -25,8 +35,6 @@ export function createProviders(deps: ProviderDeps): ProviderMap {
     zoom_server_to_server: pendingProvider('zoom_server_to_server', 'Zoom (server-to-server)', () =>
       zoomServerToServerAvailability(config.zoom),
     ),
-    big_blue_button: pendingProvider('big_blue_button', 'BigBlueButton', () =>
-      bigBlueButtonAvailability(config.bigBlueButton),
-    ),
+    big_blue_button: createBigBlueButtonProvider(bigBlueButtonDeps(config)),
   };
 }

@@ -1,0 +1,148 @@
+/**
+ * BigBlueButton 2.4+ (https://docs.bigbluebutton.org/development/api/), as Zulip integrates it:
+ * creating a call makes no upstream request, only a signed join link; opening the link
+ * (`GET /calls/bigbluebutton/join`) creates the meeting at BBB (idempotent per meetingID) and
+ * sends the browser to BBB's signed `join` URL, as moderator for the call's creator.
+ */
+import type { Identity } from '../../auth/identity.js';
+import type { BbbChecksumAlgorithm, Config } from '../../config/index.js';
+import { randomName } from '../../crypto/random.js';
+import { CallgateError } from '../../errors.js';
+import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
+import { BBB_NOT_CONFIGURED, bigBlueButtonAvailability } from './availability.js';
+import { bbbFailureToError, createBbbClient, type BbbClient, type BbbFailure } from './bbbClient.js';
+import { createJoinTokenCodec } from './joinToken.js';
+
+/** Characters of a meeting id: 24 × log2(36) ≈ 124 random bits. */
+export const MEETING_ID_LENGTH = 24;
+
+/** What the BigBlueButton provider and join are built from. */
+export interface BigBlueButtonDeps {
+  config: Config['bigBlueButton'];
+  signingSecret: string;
+  /** callgate's public base URL, without a trailing slash. */
+  publicUrl: string;
+  upstreamTimeoutMs: number;
+}
+
+/** The join step of a BigBlueButton link. */
+export interface BigBlueButtonJoin {
+  /** Creates the meeting at BBB if needed and returns the URL of BBB's `join` for this user. */
+  join(identity: Identity, token: string): Promise<string>;
+}
+
+/** The path of the join page. */
+export const JOIN_PATH = '/calls/bigbluebutton/join';
+
+function clientOf(deps: BigBlueButtonDeps): BbbClient {
+  const { url, secret, checksumAlgorithm } = deps.config;
+  if (!url || !secret) throw new CallgateError('PROVIDER_NOT_CONFIGURED', BBB_NOT_CONFIGURED);
+  return createBbbClient({ url, secret, algorithm: checksumAlgorithm, timeoutMs: deps.upstreamTimeoutMs });
+}
+
+/** Creates the BigBlueButton provider. */
+export function createBigBlueButtonProvider(deps: BigBlueButtonDeps): Provider & { id: 'big_blue_button' } {
+  const tokens = createJoinTokenCodec(deps.signingSecret);
+  return {
+    id: 'big_blue_button',
+    name: 'BigBlueButton',
+    capabilities: { voiceOnly: true, requiresUserAuthorization: false },
+    availability() {
+      return bigBlueButtonAvailability(deps.config);
+    },
+    async createCall(request: CallRequest): Promise<CreatedCall> {
+      // No upstream call here (the registry already checked the settings): the meeting is
+      // created at BBB when someone opens the link.
+      const token = tokens.sign({
+        meetingId: randomName(MEETING_ID_LENGTH),
+        meetingName: request.meetingName,
+        voiceOnly: !request.isVideoCall,
+        creatorUserId: request.identity.userId,
+        org: request.identity.org,
+      });
+      const url = new URL(`${deps.publicUrl}${JOIN_PATH}`);
+      url.searchParams.set('bigbluebutton', token);
+      return { url: url.toString() };
+    },
+    async checkConnection(): Promise<CheckResult> {
+      return checkBigBlueButton(clientOf(deps), deps.config.checksumAlgorithm);
+    },
+  };
+}
+
+/** Creates the join step. */
+export function createBigBlueButtonJoin(deps: BigBlueButtonDeps): BigBlueButtonJoin {
+  const tokens = createJoinTokenCodec(deps.signingSecret);
+  return {
+    async join(identity, token) {
+      const client = clientOf(deps);
+      const claims = tokens.verify(token);
+      // Zulip lets any signed-in user open any link; a link is for the org it was made in.
+      if (identity.org !== claims.org) {
+        throw new CallgateError('FORBIDDEN', 'This call belongs to another organization');
+      }
+      const meeting = await client.createMeeting([
+        ['meetingID', claims.meetingId],
+        ['name', claims.meetingName],
+        ['lockSettingsDisableCam', String(claims.voiceOnly)],
+        ['muteOnStart', 'false'],
+      ]);
+      return client.signedUrl('join', [
+        ['meetingID', meeting.meetingId],
+        ['role', identity.userId === claims.creatorUserId ? 'MODERATOR' : 'VIEWER'],
+        ['fullName', identity.name],
+        ['userID', identity.userId],
+        ['createTime', meeting.createTime],
+      ]);
+    },
+  };
+}
+
+/**
+ * The admin's connection test: a signed `getMeetings`.
+ *
+ * BBB answers the same `checksumError` to a wrong secret and to an algorithm missing from its
+ * `supportedChecksumAlgorithms`, so on checksumError the call is repeated once signed with sha1,
+ * which every BBB accepts unless its operator removed it: if sha1 passes, the secret is right
+ * and the configured algorithm is refused; if sha1 fails too, the secret is wrong (or sha1 is
+ * disabled as well, which a wrong secret is far more likely to explain).
+ */
+export async function checkBigBlueButton(client: BbbClient, algorithm: BbbChecksumAlgorithm): Promise<CheckResult> {
+  const first = await client.request('getMeetings', []);
+  if (first.ok) return { status: 'ok' };
+  if (first.failure.kind !== 'checksum_error') return failedCheck(first.failure);
+  if (algorithm !== 'sha1') {
+    const probe = await client.request('getMeetings', [], { algorithm: 'sha1' });
+    if (probe.ok) {
+      return {
+        status: 'failed',
+        reason: 'checksum_algorithm_refused',
+        detail: `The server accepts the secret with sha1 but refuses ${algorithm}; set BIG_BLUE_BUTTON_CHECKSUM_ALGORITHM to an algorithm in its supportedChecksumAlgorithms.`,
+      };
+    }
+    if (probe.failure.kind !== 'checksum_error') return failedCheck(probe.failure);
+  }
+  return {
+    status: 'failed',
+    reason: 'bad_secret',
+    detail: 'The server refused the checksum: big_blue_button_secret does not match its shared secret.',
+  };
+}
+
+function failedCheck(failure: BbbFailure): CheckResult {
+  const message = bbbFailureToError(failure).message;
+  switch (failure.kind) {
+    case 'timeout':
+    case 'unreachable':
+      return { status: 'failed', reason: 'unreachable', detail: message };
+    case 'http_status':
+      // A 5xx is a BBB (or its proxy) in trouble; a 3xx or 4xx means the URL points elsewhere.
+      return { status: 'failed', reason: failure.status >= 500 ? 'unreachable' : 'not_a_bbb_server', detail: message };
+    case 'garbled':
+      return { status: 'failed', reason: 'not_a_bbb_server', detail: message };
+    case 'failed':
+      return { status: 'failed', reason: 'provider_error', detail: `${message} (${failure.messageKey})` };
+    case 'checksum_error':
+      return { status: 'failed', reason: 'bad_secret', detail: message };
+  }
+}

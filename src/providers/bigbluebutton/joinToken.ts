@@ -1,0 +1,63 @@
+/**
+ * The signed token in a BigBlueButton join link (SPEC §4): it binds the meeting, its name,
+ * voice-only, the creator and the org, so whoever clicks the link can neither join another
+ * meeting nor become its moderator. Signed with `signing_secret` under the `bigbluebutton`
+ * purpose, so a Jitsi token is never accepted here.
+ */
+import { z } from 'zod';
+import { createTokenSigner, type TokenSigner } from '../../crypto/signedToken.js';
+import { CallgateError } from '../../errors.js';
+
+/** What a join link carries, in domain names. */
+export interface BigBlueButtonJoinClaims {
+  meetingId: string;
+  meetingName: string;
+  voiceOnly: boolean;
+  creatorUserId: string;
+  org: string;
+}
+
+const payloadSchema = z
+  .object({
+    meeting_id: z.string().min(1).max(256),
+    name: z.string().min(1).max(1000),
+    voice_only: z.boolean(),
+    creator: z.string().min(1).max(128),
+    org: z.string().min(1).max(63),
+  })
+  .strict();
+
+/** Signs and verifies join tokens. */
+export interface JoinTokenCodec {
+  sign(claims: BigBlueButtonJoinClaims): string;
+  /** Throws 400 INVALID_SIGNATURE when the token was altered. */
+  verify(token: string): BigBlueButtonJoinClaims;
+}
+
+/** Creates the codec from `signing_secret`. */
+export function createJoinTokenCodec(signingSecret: string): JoinTokenCodec {
+  const signer: TokenSigner = createTokenSigner(signingSecret, 'bigbluebutton');
+  return {
+    sign(claims) {
+      return signer.sign({
+        meeting_id: claims.meetingId,
+        name: claims.meetingName,
+        voice_only: claims.voiceOnly,
+        creator: claims.creatorUserId,
+        org: claims.org,
+      } satisfies z.infer<typeof payloadSchema>);
+    },
+    verify(token) {
+      const payload = payloadSchema.safeParse(signer.verify(token));
+      // Only callgate can sign, so a well-signed token of the wrong shape is still not ours.
+      if (!payload.success) throw new CallgateError('INVALID_SIGNATURE', 'Invalid signature.');
+      return {
+        meetingId: payload.data.meeting_id,
+        meetingName: payload.data.name,
+        voiceOnly: payload.data.voice_only,
+        creatorUserId: payload.data.creator,
+        org: payload.data.org,
+      };
+    },
+  };
+}
