@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { mintToken } from '../src/auth/identity.js';
-import { load, productionDir, ROOT, spawnServer, type LoadResult } from './bench/harness.js';
+import { signBbbQuery } from '../src/providers/bigbluebutton/checksum.js';
+import { forkSimulator, load, productionDir, ROOT, spawnServer, type LoadResult } from './bench/harness.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
@@ -104,7 +105,69 @@ async function jitsiThroughput(): Promise<void> {
   }
 }
 
-const SECTIONS: Record<string, () => Promise<void>> = { jitsi: jitsiThroughput };
+const UPSTREAM_DELAY_MS = Number(process.env['BENCH_UPSTREAM_DELAY_MS'] ?? 20);
+const LEVELS = [1, 50, 200];
+
+/** Added latency of the BBB join redirect over the fake BBB's own answer time, and BBB requests per join. */
+async function bigBlueButtonJoin(): Promise<void> {
+  const bbbSecret = randomBytes(16).toString('hex');
+  const sim = await forkSimulator(['bbb', String(UPSTREAM_DELAY_MS), bbbSecret]);
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir({ ...secrets, big_blue_button_secret: bbbSecret }),
+    env: { PORT: '0', LOG_LEVEL: 'warn', BIG_BLUE_BUTTON_URL: sim.url, CALLS_PER_MINUTE: '0' },
+  });
+  try {
+    const admin = mintToken(secrets.auth_jwt_secret, { org: 'bench', userId: 'admin', role: 'admin' });
+    const patched = await fetch(`${callgate.url}/api/v1/orgs/bench/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ video_chat_provider: 'big_blue_button' }),
+    });
+    if (!patched.ok) throw new Error(`could not select BigBlueButton: ${await patched.text()}`);
+    const created = (await (await fetch(`${callgate.url}/api/v1/calls`, callRequest)).json()) as { url: string };
+    // PUBLIC_URL defaults to the configured port, 0 here: aim at the real one.
+    const joinUrl = `${callgate.url}${new URL(created.url).pathname}${new URL(created.url).search}`;
+    const cookie = { cookie: `callgate_session=${token}` };
+    // The fake BBB's own answer time: a signed create straight at it, same concurrency.
+    const direct = `${sim.url}api/create?${signBbbQuery({
+      algorithm: 'sha256',
+      call: 'create',
+      params: [
+        ['meetingID', 'direct'],
+        ['name', 'direct'],
+      ],
+      secret: bbbSecret,
+    })}`;
+    await load({ url: joinUrl, headers: cookie, connections: 10, seconds: 2 });
+    const levels: Record<string, unknown> = {};
+    for (const connections of LEVELS) {
+      // A fixed number of requests, so upstream requests per join are exact.
+      const amount = Math.max(1000, connections * 20);
+      const upstream = await load({ url: direct, connections, amount });
+      sim.reset();
+      const joined = await load({ url: joinUrl, headers: cookie, connections, amount });
+      const stats = await sim.stats();
+      if (joined.errors) throw new Error(`join run had errors: ${JSON.stringify(joined)}`);
+      const perJoin = (stats['total'] ?? 0) / amount;
+      levels[connections] = { upstream, joined, bbbRequests: stats, bbbRequestsPerJoin: perJoin };
+      rows.push({
+        section: 'bbb',
+        measure: `join redirect, ${connections} clients: added p50 / p99 over fake BBB (ms)`,
+        value: `${(joined.p50 - upstream.p50).toFixed(1)} / ${(joined.p99 - upstream.p99).toFixed(1)}`,
+      });
+      rows.push({
+        section: 'bbb',
+        measure: `join redirect, ${connections} clients: callgate→BBB requests per join`,
+        value: perJoin.toFixed(2),
+      });
+    }
+    json['bigbluebutton'] = { upstreamDelayMs: UPSTREAM_DELAY_MS, levels };
+  } finally {
+    await Promise.all([callgate.stop(), sim.stop()]);
+  }
+}
+
+const SECTIONS: Record<string, () => Promise<void>> = { jitsi: jitsiThroughput, bbb: bigBlueButtonJoin };
 
 const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 for (const name of chosen.length ? chosen : Object.keys(SECTIONS)) {

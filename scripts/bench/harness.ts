@@ -1,6 +1,6 @@
 /** Helpers of `npm run bench`: child processes, autocannon runs, latency percentiles. */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,4 +99,38 @@ export async function load(options: {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+/** A simulator in its own process (scripts/bench/sim-server.js). */
+export interface SimChild {
+  url: string;
+  stats(): Promise<Record<string, number>>;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+/** Forks a simulator process and waits for its URL. */
+export function forkSimulator(args: string[]): Promise<SimChild> {
+  const child = fork(`${ROOT}scripts/bench/sim-server.js`, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+    child.once('message', (message) => {
+      const { url } = message as { url: string };
+      resolve({
+        url,
+        stats: () =>
+          new Promise((done) => {
+            child.once('message', (stats) => done(stats as Record<string, number>));
+            child.send('stats');
+          }),
+        reset: () => child.send('reset'),
+        stop: () =>
+          new Promise((done) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
 }
