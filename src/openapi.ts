@@ -179,6 +179,49 @@ export const ROUTES: RouteDoc[] = [
     },
     errors: [401],
   },
+  {
+    method: 'get',
+    path: '/calls/admin',
+    summary: 'Admin settings page (HTML); members see it read-only',
+    auth: 'cookie',
+    success: { status: 200, description: 'HTML page' },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/admin',
+    summary: 'Redirects to /calls/admin, where the session cookie is sent',
+    auth: 'none',
+    success: { status: 302, description: 'Redirect to /calls/admin' },
+  },
+  {
+    method: 'get',
+    path: '/demo',
+    summary: 'Demo chat page (HTML; local mode only)',
+    auth: 'none',
+    success: { status: 200, description: 'HTML page' },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/demo/session',
+    summary: 'Demo sign-in: an identity token for any org, user and role (local mode only)',
+    auth: 'none',
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['org', 'user_id', 'name', 'role'],
+      properties: {
+        org: str,
+        user_id: str,
+        name: str,
+        email: str,
+        role: { enum: ['owner', 'admin', 'member', 'guest'] },
+      },
+    },
+    success: { status: 200, schema: success({ token: str, expires_at: str }) },
+    errors: [400, 404, 413],
+  },
 ];
 
 const errorSchema = {

@@ -159,7 +159,9 @@ function chartSvg(series: CallSeries, summary: string): SVGSVGElement {
   const top = 16;
   const bottom = 22;
   const left = 8;
-  const width = left + series.days.length * (barWidth + gap);
+  const right = 24;
+  const plotWidth = series.days.length * (barWidth + gap);
+  const width = left + plotWidth + right;
   const max = Math.max(1, ...series.totals);
   const svg = svgElement('svg', {
     viewBox: `0 0 ${width} ${top + plotHeight + bottom}`,
@@ -172,7 +174,9 @@ function chartSvg(series: CallSeries, summary: string): SVGSVGElement {
   const desc = svgElement('desc', { id: 'chart-desc' });
   desc.textContent = summary;
   svg.append(title, desc);
-  svg.append(svgElement('line', { x1: left, x2: width, y1: top + plotHeight, y2: top + plotHeight, class: 'axis' }));
+  svg.append(
+    svgElement('line', { x1: left, x2: left + plotWidth, y1: top + plotHeight, y2: top + plotHeight, class: 'axis' }),
+  );
   const maxLabel = svgElement('text', { x: left, y: top - 4, class: 'chart-label' });
   maxLabel.textContent = `max ${max} per day`;
   svg.append(maxLabel);
