@@ -95,6 +95,10 @@ describe.each(kinds)('local mode web pages (%s)', (db) => {
     expect(res.body).toMatchObject({ code: 'BAD_REQUEST', msg: 'body: must be JSON (Content-Type: application/json)' });
   });
 
+  test('when HOST_ORIGIN is not set, then local mode takes its own origin as the host (the Zoom popup posts there)', () => {
+    expect(app.config.hostOrigin).toBe(new URL(app.url).origin);
+  });
+
   test('when a local router is given, then local mode mounts it', async () => {
     const res = await api(app, 'GET', '/_simulators/test/ping');
     expect(res.status).toBe(200);
