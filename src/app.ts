@@ -17,10 +17,21 @@ import { opsRoutes } from './routes/ops.js';
 import { orgRoutes } from './routes/orgs.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/session.js';
+import { adminRoutes } from './routes/admin.js';
+import { mountLocalMode, type LocalRouter } from './local/index.js';
+import { createAssets } from './web/assets.js';
 import type { Services } from './services.js';
 
+/** Options of buildApp. */
+export interface AppOptions {
+  /** Routers mounted in local mode only, e.g. the provider simulators. */
+  localRouters?: LocalRouter[];
+  /** Where the built browser assets are; `dist/public` by default. */
+  assetsDir?: string;
+}
+
 /** Builds the Express app. */
-export function buildApp(services: Services): Express {
+export function buildApp(services: Services, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -45,6 +56,11 @@ export function buildApp(services: Services): Express {
   app.use(meRoutes(services));
   app.use(jitsiRoutes(services));
   app.use(bigBlueButtonRoutes(services));
+
+  const assets = createAssets(options.assetsDir);
+  app.use(assets.router);
+  app.use(adminRoutes(services, assets));
+  mountLocalMode(app, services, { assets, extraRouters: options.localRouters ?? [] });
 
   app.use((req, _res, next) => {
     next(new CallgateError('NOT_FOUND', `No route for ${req.method} ${req.path}`));

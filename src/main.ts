@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
+import { localModeBanner } from './local/index.js';
 import { createServices } from './services.js';
 import { openStore } from './store/index.js';
 
@@ -37,6 +38,11 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port, host: config.host, mode: config.mode, database: store.kind }, 'callgate listening');
     process.stdout.write(`callgate listening on http://${config.host}:${port} (${config.mode} mode)\n`);
+    if (config.mode === 'local') {
+      // With PORT=0 the public URL cannot know the port; the bound address can.
+      const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
+      process.stdout.write(localModeBanner(config.port === 0 ? `http://${hostPart}:${port}` : config.publicUrl));
+    }
   });
   server.keepAliveTimeout = 65_000;
 

@@ -17,6 +17,8 @@ export interface RouteDoc {
   body?: Schema;
   query?: Record<string, Schema>;
   errors?: number[];
+  /** Served in local mode only (SPEC §8); absent in production. */
+  localOnly?: boolean;
 }
 
 const str = { type: 'string' };
@@ -196,6 +198,51 @@ export const ROUTES: RouteDoc[] = [
     query: { bigbluebutton: { type: 'string', description: 'Signed token from the call URL' } },
     success: { status: 302, description: "Redirect to BigBlueButton's join URL" },
     errors: [400, 401, 403, 502, 503, 504],
+  },
+  {
+    method: 'get',
+    path: '/calls/admin',
+    summary: 'Admin settings page (HTML); members see it read-only',
+    auth: 'cookie',
+    success: { status: 200, description: 'HTML page' },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/admin',
+    summary: 'Redirects to /calls/admin, where the session cookie is sent',
+    auth: 'none',
+    success: { status: 302, description: 'Redirect to /calls/admin' },
+  },
+  {
+    method: 'get',
+    path: '/demo',
+    localOnly: true,
+    summary: 'Demo chat page (HTML; local mode only)',
+    auth: 'none',
+    success: { status: 200, description: 'HTML page' },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/demo/session',
+    localOnly: true,
+    summary: 'Demo sign-in: an identity token for any org, user and role (local mode only)',
+    auth: 'none',
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['org', 'user_id', 'name', 'role'],
+      properties: {
+        org: str,
+        user_id: str,
+        name: str,
+        email: str,
+        role: { enum: ['owner', 'admin', 'member', 'guest'] },
+      },
+    },
+    success: { status: 200, schema: success({ token: str, expires_at: str }) },
+    errors: [400, 404, 413],
   },
 ];
 

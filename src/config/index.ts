@@ -197,7 +197,8 @@ export function buildConfig(options: BuildConfigOptions): Config {
     port,
     host,
     publicUrl,
-    hostOrigin: origin(env, 'HOST_ORIGIN'),
+    // In local mode the demo page on this very service is the host (SPEC §8).
+    hostOrigin: origin(env, 'HOST_ORIGIN') ?? (options.mode === 'local' ? new URL(publicUrl).origin : null),
     loginUrl: url(env, 'LOGIN_URL'),
     databaseUrl: databaseUrl(env['DATABASE_URL'] || 'sqlite:./data/callgate.sqlite', cwd),
     dataDir,

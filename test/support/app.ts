@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import { mintToken, type MintOptions } from '../../src/auth/identity.js';
 import { buildConfig, type Config, type Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
@@ -34,6 +34,10 @@ export interface StartAppOptions {
   secrets?: Secrets;
   /** Clock for the services. */
   now?: () => number;
+  /** `local` runs the app as local mode does (demo, simulators); default `production`. */
+  mode?: Config['mode'];
+  /** Options of buildApp, e.g. local-mode routers. */
+  appOptions?: AppOptions;
   /** Reuse an existing database URL (e.g. to start a second app on the same PostgreSQL). */
   databaseUrl?: string;
 }
@@ -87,11 +91,11 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
   const config = buildConfig({
     env: { JITSI_SERVER_URL: 'https://meet.example.org', PUBLIC_URL: url, LOG_LEVEL: 'debug', ...options.env },
     secrets: { ...TEST_SECRETS, ...options.secrets },
-    mode: 'production',
+    mode: options.mode ?? 'production',
     dataDir: tempDir ?? tmpdir(),
   });
   const services = createServices({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
-  server.on('request', buildApp(services));
+  server.on('request', buildApp(services, options.appOptions));
 
   return {
     url,

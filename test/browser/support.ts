@@ -1,0 +1,173 @@
+/**
+ * Browser-test support: starts the REAL built server (`node dist/main.js`) in local mode in
+ * a fresh directory, and a headless Chromium to drive it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Where the tests write screenshots (gitignored). */
+export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
+
+/** A running local-mode server. */
+export interface LocalServer {
+  url: string;
+  /** Everything the process wrote to stdout. */
+  stdout(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/**
+ * Starts `node dist/main.js` with no secrets file, so it runs local mode exactly as
+ * `npm start` on a fresh checkout does. A real port (not 0) keeps PUBLIC_URL right.
+ */
+export async function startLocalServer(): Promise<LocalServer> {
+  const cwd = mkdtempSync(join(tmpdir(), 'callgate-browser-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: cwd, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start in time:\n${stdout}\n${stderr}`)), 20_000);
+    const onData = (): void => {
+      if (stdout.includes(`${url}/demo`)) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited with ${code}:\n${stdout}\n${stderr}`));
+    });
+  });
+  return {
+    url,
+    stdout: () => stdout,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((done) => child.once('exit', () => done()));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches Debian's Chromium headless. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  });
+}
+
+/** A fresh browser profile and page, recording every console error and uncaught exception. */
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors (CSP violations among them) and page errors seen so far. */
+  errors: string[];
+}
+
+/**
+ * Opens a page in a new context. `bypassCSP` is only for injecting axe-core; every other
+ * test runs under the pages' real Content-Security-Policy and checks it saw no error.
+ */
+export async function openPage(browser: Browser, options: { bypassCSP?: boolean } = {}): Promise<TestPage> {
+  const context = await browser.newContext({ bypassCSP: options.bypassCSP ?? false });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    // An API error answer is expected in several tests; Chromium logs each one.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+/** Saves a full-page screenshot as `test-results/screenshots/<name>.png`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Runs axe-core over the page and returns its violations, summarised for a readable failure. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run();
+    return result.violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+  });
+  return violations;
+}
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Identity of a demo sign-in. */
+export interface DemoUser {
+  org: string;
+  userId: string;
+  name: string;
+  role: 'owner' | 'admin' | 'member' | 'guest';
+}
+
+/** Signs in on /demo through its form and waits for the chat. */
+export async function signIn(page: Page, server: LocalServer, user: DemoUser): Promise<void> {
+  await page.goto(`${server.url}/demo`);
+  await page.getByLabel('Organization').fill(user.org);
+  await page.getByLabel('User id').fill(user.userId);
+  await page.getByLabel('Display name').fill(user.name);
+  await page.getByLabel('Role').selectOption(user.role);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: '#general' }).waitFor();
+}
+
+/**
+ * Presses Tab until `selector` has focus, proving it is reachable by keyboard alone;
+ * fails after `limit` presses.
+ */
+export async function tabTo(page: Page, selector: string, limit = 40): Promise<void> {
+  for (let i = 0; i < limit; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${selector} not reached with ${limit} presses of Tab`);
+}
