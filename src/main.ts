@@ -1,17 +1,18 @@
 /** Start-up: config → store → app → listen; graceful shutdown on SIGTERM/SIGINT. */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config/index.js';
+import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
+import { localModeBanner, type LocalRouter } from './local/index.js';
+import { localSimulators } from './local/simulators/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { localModeBanner } from './local/index.js';
 import { createServices } from './services.js';
 import { openStore } from './store/index.js';
 
-async function main(): Promise<void> {
-  let loaded;
+function configOrExit(env: NodeJS.ProcessEnv): LoadedConfig {
   try {
-    loaded = loadConfig();
+    return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`callgate: configuration error: ${error.message}\n`);
@@ -19,7 +20,31 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const { config, warnings } = loaded;
+}
+
+async function main(): Promise<void> {
+  let loaded = configOrExit(process.env);
+  // Bind first: with PORT=0 the default PUBLIC_URL (and the local simulators' URLs) can
+  // only be known once the kernel has picked the port.
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(loaded.config.port, loaded.config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (loaded.config.port === 0) loaded = configOrExit({ ...process.env, PORT: String(port) });
+
+  const warnings = [...loaded.warnings];
+  let config = loaded.config;
+  let localRouters: LocalRouter[] = [];
+  if (config.mode === 'local') {
+    const simulators = localSimulators(config);
+    config = simulators.config;
+    localRouters = simulators.routers;
+    if (simulators.simulated.length > 0) {
+      warnings.push(`LOCAL MODE: simulated providers (no real accounts): ${simulators.simulated.join(', ')}`);
+    }
+  }
   const logger = createLogger({ level: config.logLevel });
   for (const warning of warnings) logger.warn(warning);
   if (config.mode === 'local') {
@@ -32,25 +57,19 @@ async function main(): Promise<void> {
     onError: (error) => logger.error({ err: error }, 'database connection error'),
   });
   const services = createServices({ config, store, logger, metrics: createMetrics({ defaultMetrics: true }) });
-  const app = buildApp(services);
-  const server: Server = app.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, host: config.host, mode: config.mode, database: store.kind }, 'callgate listening');
-    process.stdout.write(`callgate listening on http://${config.host}:${port} (${config.mode} mode)\n`);
-    if (config.mode === 'local') {
-      // With PORT=0 the public URL cannot know the port; the bound address can.
-      const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
-      process.stdout.write(localModeBanner(config.port === 0 ? `http://${hostPart}:${port}` : config.publicUrl));
-    }
-  });
+  server.on('request', buildApp(services, { localRouters }));
   server.keepAliveTimeout = 65_000;
+  logger.info({ port, host: config.host, mode: config.mode, database: store.kind }, 'callgate listening');
+  const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
+  process.stdout.write(`callgate listening on http://${hostPart}:${port} (${config.mode} mode)\n`);
+  if (config.mode === 'local') process.stdout.write(localModeBanner(config.publicUrl));
 
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
       void store.close().finally(() => process.exit(0));
     });
+    server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

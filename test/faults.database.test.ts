@@ -1,5 +1,6 @@
 /** PostgreSQL going away mid-run and coming back: readiness, clear errors, recovery without restart. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { openStore } from '../src/store/index.js';
 import { api, startApp, type TestApp } from './support/app.js';
 import { postgresReachable, createTestDatabase, type TestDatabase } from './support/postgres.js';
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
@@ -47,5 +48,25 @@ describe.each(withPostgres)('when PostgreSQL stops mid-run', () => {
     expect(recovered).toBe(200);
     expect((await api(app, 'GET', '/readyz')).status).toBe(200);
     expect(app.logs.some((line) => line.includes('"code":"INTERNAL"'))).toBe(true);
+  });
+
+  test('then, once back, a settings change made by another replica still reaches this one promptly', async () => {
+    const member = app.token();
+    const read = async (): Promise<unknown> =>
+      (await api(app, 'GET', '/api/v1/orgs/acme/settings', { token: member })).body['video_chat_provider'];
+    expect(await read()).toBe('jitsi_meet');
+    const other = await openStore(database.url);
+    await other.saveOrgSettings(
+      { org: 'acme', videoChatProvider: 'disabled', jitsiServerUrl: null, updatedAt: Date.now() },
+      { org: 'acme', actorUserId: 'x', actorName: 'Other replica', action: 'settings.update', changes: {} },
+    );
+    const started = Date.now();
+    let seen = await read();
+    while (seen !== 'disabled' && Date.now() - started < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await read();
+    }
+    expect(seen).toBe('disabled');
+    await other.close();
   });
 });

@@ -12,7 +12,7 @@ import { ROOT, startService } from './support/process.js';
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'callgate-start-'));
 
 describe('npm start', () => {
-  test('when there is no secrets file, then local mode starts, warns loudly, and serves a Jitsi call to a minted token', async () => {
+  test('when there is no secrets file, then local mode starts, warns loudly, and serves Jitsi and simulated BigBlueButton calls', async () => {
     const cwd = fresh();
     const service = await startService({ cwd });
     try {
@@ -27,6 +27,26 @@ describe('npm start', () => {
       expect(body).toMatchObject({ result: 'success', provider: 'jitsi_meet' });
       expect(String(body['url'])).toMatch(/^https:\/\/meet\.jit\.si\/[a-z0-9]{20}#config\.startWithVideoMuted=false$/);
       expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+
+      // BigBlueButton has no real settings here, so the in-process simulator serves it.
+      const admin = mintToken(secrets.auth_jwt_secret ?? '', { org: 'acme', userId: '1', role: 'admin', name: 'Ada' });
+      const patched = await fetch(`${service.url}/api/v1/orgs/acme/settings`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ video_chat_provider: 'big_blue_button' }),
+      });
+      expect(patched.status).toBe(200);
+      const call = (await (
+        await fetch(`${service.url}/api/v1/calls`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } })
+      ).json()) as { url: string };
+      expect(call.url.startsWith(`${service.url}/calls/bigbluebutton/join?bigbluebutton=`)).toBe(true);
+      const joined = await fetch(call.url, { headers: { cookie: `callgate_session=${admin}` }, redirect: 'manual' });
+      expect(joined.status).toBe(302);
+      const location = joined.headers.get('location') ?? '';
+      expect(location.startsWith(`${service.url}/_simulators/bigbluebutton/api/join?`)).toBe(true);
+      const page = await (await fetch(location)).text();
+      expect(page).toContain('MODERATOR');
+      expect(page).toContain('Ada');
     } finally {
       expect(await service.stop()).toBe(0);
     }

@@ -43,7 +43,23 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   let listener: pg.Client | null = null;
   let closed = false;
 
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  const announceAll = (): void => {
+    for (const fn of listeners) fn('*');
+  };
+  const scheduleReconnect = (): void => {
+    if (closed || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      startListening().catch((error: Error) => {
+        options.onError?.(error);
+        scheduleReconnect();
+      });
+    }, 1000);
+    reconnectTimer.unref();
+  };
   const startListening = async (): Promise<void> => {
+    if (closed) return;
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (message) => {
       if (message.channel === SETTINGS_CHANNEL && message.payload) {
@@ -52,14 +68,26 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     });
     client.on('error', (error) => {
       options.onError?.(error);
-      listener = null;
-      // The cache cannot be trusted while not listening: report every org as changed.
-      for (const fn of listeners) fn('*');
-      if (!closed) setTimeout(() => void startListening().catch(() => undefined), 1000).unref();
+      if (listener === client) listener = null;
+      client.end().catch(() => undefined);
+      // Changes may be missed while not listening: drop every cached copy now, and again on reconnect.
+      announceAll();
+      scheduleReconnect();
     });
-    await client.connect();
-    await client.query(`LISTEN ${SETTINGS_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${SETTINGS_CHANNEL}`);
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    const reconnected = listener === null && listeners.length > 0;
     listener = client;
+    if (reconnected) announceAll();
   };
 
   const query = async (text: string, params: unknown[] = []): Promise<Row[]> =>
@@ -80,6 +108,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
     async close() {
       closed = true;
+      clearTimeout(reconnectTimer);
       await listener?.end().catch(() => undefined);
       await pool.end();
     },
