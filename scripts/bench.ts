@@ -4,9 +4,10 @@
  *   npm run bench -- jitsi
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mintToken } from '../src/auth/identity.js';
 import { signBbbQuery } from '../src/providers/bigbluebutton/checksum.js';
+import { createTestDatabase } from '../test/support/postgres.js';
 import { forkSimulator, load, productionDir, ROOT, spawnServer, type LoadResult } from './bench/harness.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -167,7 +168,69 @@ async function bigBlueButtonJoin(): Promise<void> {
   }
 }
 
-const SECTIONS: Record<string, () => Promise<void>> = { jitsi: jitsiThroughput, bbb: bigBlueButtonJoin };
+/** Resident memory of a process, from /proc. */
+function residentMegabytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? NaN) / 1024;
+}
+
+/** Resident memory after 20,000 call creations. */
+async function memory(): Promise<void> {
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir(secrets),
+    env: { PORT: '0', LOG_LEVEL: 'warn', JITSI_SERVER_URL: 'https://meet.example.org', CALLS_PER_MINUTE: '0' },
+  });
+  try {
+    const pid = callgate.process.pid ?? 0;
+    const before = residentMegabytes(pid);
+    const result = await load({ url: `${callgate.url}/api/v1/calls`, ...callRequest, connections: 50, amount: 20_000 });
+    if (result.errors || result.non2xx) throw new Error(`memory run had failures: ${JSON.stringify(result)}`);
+    const after = residentMegabytes(pid);
+    rows.push(
+      { section: 'memory', measure: 'resident memory at start (MB)', value: before.toFixed(1) },
+      { section: 'memory', measure: 'resident memory after 20,000 POST /api/v1/calls (MB)', value: after.toFixed(1) },
+    );
+    json['memory'] = { startMb: before, after20000Mb: after };
+  } finally {
+    await callgate.stop();
+  }
+}
+
+/** Time from spawning the process to the first 200 from /readyz (median of 3), on each database. */
+async function startup(): Promise<void> {
+  const measure = async (databaseUrl: () => Promise<{ url: string; drop(): Promise<void> }>): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const database = await databaseUrl();
+      const started = performance.now();
+      const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+        cwd: productionDir(secrets),
+        env: { PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: database.url },
+      });
+      while ((await fetch(`${callgate.url}/readyz`).catch(() => null))?.status !== 200) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      times.push(performance.now() - started);
+      await callgate.stop();
+      await database.drop();
+    }
+    return times.sort((a, b) => a - b)[1] ?? NaN;
+  };
+  const sqlite = await measure(async () => ({ url: 'sqlite:./data/bench.sqlite', drop: async () => undefined }));
+  const postgres = await measure(() => createTestDatabase());
+  rows.push(
+    { section: 'startup', measure: 'spawn to /readyz, SQLite, fresh database (ms)', value: sqlite.toFixed(0) },
+    { section: 'startup', measure: 'spawn to /readyz, PostgreSQL, fresh database (ms)', value: postgres.toFixed(0) },
+  );
+  json['startup'] = { sqliteMs: sqlite, postgresMs: postgres };
+}
+
+const SECTIONS: Record<string, () => Promise<void>> = {
+  jitsi: jitsiThroughput,
+  bbb: bigBlueButtonJoin,
+  memory,
+  startup,
+};
 
 const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 for (const name of chosen.length ? chosen : Object.keys(SECTIONS)) {
