@@ -15,6 +15,7 @@ import { opsRoutes } from './routes/ops.js';
 import { orgRoutes } from './routes/orgs.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/session.js';
+import { zoomRoutes } from './routes/zoom.js';
 import type { Services } from './services.js';
 
 /** Builds the Express app. */
@@ -41,6 +42,7 @@ export function buildApp(services: Services): Express {
   app.use(orgRoutes(services));
   app.use(callRoutes(services));
   app.use(meRoutes(services));
+  app.use(zoomRoutes(services));
 
   app.use((req, _res, next) => {
     next(new CallgateError('NOT_FOUND', `No route for ${req.method} ${req.path}`));

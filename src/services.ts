@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
 import { createProviders } from './providers/index.js';
 import { ProviderRegistry } from './providers/registry.js';
+import { createZoomUserApp, type ZoomUserApp } from './providers/zoom/wiring.js';
 import type { Store } from './store/types.js';
 
 /** Everything a request handler may use. */
@@ -22,6 +23,8 @@ export interface Services {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
+  /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
+  zoom: ZoomUserApp;
   now: () => number;
 }
 
@@ -39,8 +42,9 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
+  const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
   const registry = new ProviderRegistry(
-    createProviders({ config: options.config, store: options.store, logger: options.logger, now }),
+    createProviders({ config: options.config, store: options.store, logger: options.logger, now, zoomUserApp: zoom }),
   );
   const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
   return {
@@ -52,6 +56,7 @@ export function createServices(options: ServiceOptions): Services {
     registry,
     orgSettings,
     calls: createCallService({ store: options.store, registry, orgSettings, metrics, now }),
+    zoom,
     now,
   };
 }

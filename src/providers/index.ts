@@ -6,7 +6,9 @@ import { bigBlueButtonAvailability } from './bigbluebutton/availability.js';
 import { createJitsiProvider } from './jitsi/jitsiProvider.js';
 import { pendingProvider } from './pending.js';
 import type { ProviderMap } from './registry.js';
-import { zoomServerToServerAvailability, zoomUserAppAvailability } from './zoom/availability.js';
+import type { ZoomUserApp } from './zoom/wiring.js';
+import { createZoomProvider } from './zoom/zoomProvider.js';
+import { createZoomServerToServerProvider } from './zoom/zoomServerToServerProvider.js';
 
 /** What providers are built from. */
 export interface ProviderDeps {
@@ -14,6 +16,8 @@ export interface ProviderDeps {
   store: Store;
   logger: Logger;
   now: () => number;
+  /** The general Zoom OAuth app, shared with the Zoom routes. */
+  zoomUserApp: ZoomUserApp;
 }
 
 /** Creates the provider map. */
@@ -21,10 +25,18 @@ export function createProviders(deps: ProviderDeps): ProviderMap {
   const { config } = deps;
   return {
     jitsi_meet: createJitsiProvider({ config: config.jitsi }),
-    zoom: pendingProvider('zoom', 'Zoom', () => zoomUserAppAvailability(config.zoom)),
-    zoom_server_to_server: pendingProvider('zoom_server_to_server', 'Zoom (server-to-server)', () =>
-      zoomServerToServerAvailability(config.zoom),
-    ),
+    zoom: createZoomProvider({
+      config: config.zoom,
+      timeoutMs: config.upstreamTimeoutMs,
+      publicUrl: config.publicUrl,
+      tokens: deps.zoomUserApp.tokens,
+      oauth: deps.zoomUserApp.oauth,
+    }),
+    zoom_server_to_server: createZoomServerToServerProvider({
+      config: config.zoom,
+      timeoutMs: config.upstreamTimeoutMs,
+      now: deps.now,
+    }),
     big_blue_button: pendingProvider('big_blue_button', 'BigBlueButton', () =>
       bigBlueButtonAvailability(config.bigBlueButton),
     ),
