@@ -136,7 +136,7 @@ export async function api(
   }
   const response = await fetch(`${app.url}${path}`, { method, headers, body, redirect: 'manual' });
   const text = await response.text();
-  let parsed: Record<string, unknown> = {};
+  let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text) as Record<string, unknown>;
   } catch {

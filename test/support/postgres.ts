@@ -22,7 +22,9 @@ export function postgresReachable(): Promise<boolean> {
       return true;
     } catch (error) {
       if (process.env['CALLGATE_REQUIRE_POSTGRES'] === '1') {
-        throw new Error(`PostgreSQL required but not reachable at ${POSTGRES_ADMIN_URL}: ${String(error)}`);
+        throw new Error(`PostgreSQL required but not reachable at ${POSTGRES_ADMIN_URL}: ${String(error)}`, {
+          cause: error,
+        });
       }
       process.stderr.write(
         `PostgreSQL tests not run: no server at ${POSTGRES_ADMIN_URL} (${String(error)}); set TEST_POSTGRES_URL to use another\n`,
