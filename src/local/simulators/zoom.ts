@@ -403,14 +403,12 @@ export function createZoomSimulator(options: ZoomSimulatorOptions): ZoomSimulato
   });
 
   router.get('/j/:id', (req, res) => {
-    res
-      .type('html')
-      .send(
-        renderPage({
-          title: `Zoom meeting ${String(req.params['id'])} (simulated)`,
-          paragraphs: ['This is where the Zoom meeting would open.'],
-        }),
-      );
+    res.type('html').send(
+      renderPage({
+        title: `Zoom meeting ${String(req.params['id'])} (simulated)`,
+        paragraphs: ['This is where the Zoom meeting would open.'],
+      }),
+    );
   });
 
   return {
