@@ -68,12 +68,17 @@ export async function startZoomHarness(options: {
       ...options.secrets,
     },
   });
-  const admin = app.token({ role: 'admin', userId: 'admin-1' });
+  // Long-lived, so tests that move the clock forward keep a valid admin.
+  const admin = app.token({ role: 'admin', userId: 'admin-1', ttlSeconds: 30 * 86_400 });
   const patched = await api(app, 'PATCH', '/api/v1/orgs/acme/settings', {
     token: admin,
     body: { video_chat_provider: options.kind },
   });
-  if (patched.status !== 200) throw new Error(`could not select ${options.kind}: ${patched.text}`);
+  if (patched.status !== 200) {
+    await app.close();
+    if (!options.zoom) await zoom.close();
+    throw new Error(`could not select ${options.kind}: ${patched.text}`);
+  }
   return {
     app,
     zoom,
