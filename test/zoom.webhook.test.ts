@@ -51,6 +51,14 @@ describe.each(kinds)('POST /calls/zoom/deauthorize (%s)', (db) => {
     expect(await h.app.store.getZoomToken('acme', 'w1')).not.toBeNull();
   });
 
+  test('when HOST_ORIGIN is not configured, then the completion page posts to no opener origin, never "*"', async () => {
+    const page = await connectZoom(h.app, h.app.token({ userId: 'no-origin' }));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('var origin = null;');
+    expect(page.text).toContain('if (origin && window.opener)');
+    expect(page.text).not.toContain('"*"');
+  });
+
   test('when Zoom says the app was deauthorized, then every token of that Zoom user is deleted', async () => {
     await connected('w2');
     await connected('w3');
