@@ -20,6 +20,7 @@ import { sessionRoutes } from './routes/session.js';
 import { adminRoutes } from './routes/admin.js';
 import { mountLocalMode, type LocalRouter } from './local/index.js';
 import { createAssets } from './web/assets.js';
+import { zoomRoutes } from './routes/zoom.js';
 import type { Services } from './services.js';
 
 /** Options of buildApp. */
@@ -56,6 +57,7 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
   app.use(meRoutes(services));
   app.use(jitsiRoutes(services));
   app.use(bigBlueButtonRoutes(services));
+  app.use(zoomRoutes(services));
 
   const assets = createAssets(options.assetsDir);
   app.use(assets.router);

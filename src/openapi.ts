@@ -244,6 +244,39 @@ export const ROUTES: RouteDoc[] = [
     success: { status: 200, schema: success({ token: str, expires_at: str }) },
     errors: [400, 404, 413],
   },
+  {
+    method: 'delete',
+    path: '/api/v1/me/connections/zoom',
+    summary: "Disconnect the caller's Zoom account (revoked at Zoom, best effort)",
+    auth: 'bearer',
+    success: { status: 200, schema: success({ disconnected: bool }) },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/calls/zoom/register',
+    summary: 'Start connecting a Zoom account: redirect to Zoom with state and PKCE',
+    auth: 'cookie',
+    success: { status: 302, description: "Redirect to Zoom's authorize page" },
+    errors: [401, 503],
+  },
+  {
+    method: 'get',
+    path: '/calls/zoom/complete',
+    summary: 'OAuth redirect target: store the Zoom tokens and tell the opener',
+    auth: 'cookie',
+    query: { code: str, state: str },
+    success: { status: 200, description: 'HTML page that notifies the opener and closes' },
+    errors: [400, 401, 429, 502, 503, 504],
+  },
+  {
+    method: 'post',
+    path: '/calls/zoom/deauthorize',
+    summary: 'Zoom webhook: URL validation and app deauthorization',
+    auth: 'zoom-signature',
+    success: { status: 200, schema: { type: 'object' } },
+    errors: [400, 401, 413, 503],
+  },
 ];
 
 const errorSchema = {

@@ -13,6 +13,7 @@ import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joi
 import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
 import { bigBlueButtonDeps, createProviders } from './providers/index.js';
 import { ProviderRegistry } from './providers/registry.js';
+import { createZoomUserApp, type ZoomUserApp } from './providers/zoom/wiring.js';
 import type { Store } from './store/types.js';
 
 /** Everything a request handler may use. */
@@ -29,6 +30,8 @@ export interface Services {
   jitsi: JitsiJoinLinks;
   /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
   bigBlueButton: BigBlueButtonJoin;
+  /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
+  zoom: ZoomUserApp;
   now: () => number;
 }
 
@@ -46,8 +49,9 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
+  const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
   const registry = new ProviderRegistry(
-    createProviders({ config: options.config, store: options.store, logger: options.logger, now }),
+    createProviders({ config: options.config, store: options.store, logger: options.logger, now, zoomUserApp: zoom }),
   );
   const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
   return {
@@ -68,6 +72,7 @@ export function createServices(options: ServiceOptions): Services {
     }),
     jitsi: createJitsiJoinLinks({ config: options.config, now }),
     bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
+    zoom,
     now,
   };
 }

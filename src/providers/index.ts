@@ -4,9 +4,10 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 import { createBigBlueButtonProvider, type BigBlueButtonDeps } from './bigbluebutton/bigBlueButtonProvider.js';
 import { createJitsiProvider } from './jitsi/jitsiProvider.js';
-import { pendingProvider } from './pending.js';
 import type { ProviderMap } from './registry.js';
-import { zoomServerToServerAvailability, zoomUserAppAvailability } from './zoom/availability.js';
+import type { ZoomUserApp } from './zoom/wiring.js';
+import { createZoomProvider } from './zoom/zoomProvider.js';
+import { createZoomServerToServerProvider } from './zoom/zoomServerToServerProvider.js';
 
 /** What providers are built from. */
 export interface ProviderDeps {
@@ -14,6 +15,8 @@ export interface ProviderDeps {
   store: Store;
   logger: Logger;
   now: () => number;
+  /** The general Zoom OAuth app, shared with the Zoom routes. */
+  zoomUserApp: ZoomUserApp;
 }
 
 /** What the BigBlueButton provider and its join route are built from. */
@@ -31,10 +34,18 @@ export function createProviders(deps: ProviderDeps): ProviderMap {
   const { config } = deps;
   return {
     jitsi_meet: createJitsiProvider({ config, now: deps.now }),
-    zoom: pendingProvider('zoom', 'Zoom', () => zoomUserAppAvailability(config.zoom)),
-    zoom_server_to_server: pendingProvider('zoom_server_to_server', 'Zoom (server-to-server)', () =>
-      zoomServerToServerAvailability(config.zoom),
-    ),
+    zoom: createZoomProvider({
+      config: config.zoom,
+      timeoutMs: config.upstreamTimeoutMs,
+      publicUrl: config.publicUrl,
+      tokens: deps.zoomUserApp.tokens,
+      oauth: deps.zoomUserApp.oauth,
+    }),
+    zoom_server_to_server: createZoomServerToServerProvider({
+      config: config.zoom,
+      timeoutMs: config.upstreamTimeoutMs,
+      now: deps.now,
+    }),
     big_blue_button: createBigBlueButtonProvider(bigBlueButtonDeps(config)),
   };
 }
