@@ -47,6 +47,42 @@ describe('npm start', () => {
       const page = await (await fetch(location)).text();
       expect(page).toContain('MODERATOR');
       expect(page).toContain('Ada');
+
+      // Zoom too: the OAuth popup against the simulator, then a meeting.
+      const zoomAdmin = await fetch(`${service.url}/api/v1/orgs/acme/settings`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ video_chat_provider: 'zoom' }),
+      });
+      expect(zoomAdmin.status).toBe(200);
+      const refused = await fetch(`${service.url}/api/v1/calls`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const refusal = (await refused.json()) as { code: string; authorize_url: string };
+      expect(refusal).toMatchObject({
+        code: 'PROVIDER_AUTHORIZATION_REQUIRED',
+        authorize_url: `${service.url}/calls/zoom/register`,
+      });
+      const cookie = { cookie: `callgate_session=${admin}` };
+      const register = await fetch(refusal.authorize_url, { headers: cookie, redirect: 'manual' });
+      const authorize = register.headers.get('location') ?? '';
+      expect(authorize.startsWith(`${service.url}/_simulators/zoom/oauth/authorize?`)).toBe(true);
+      expect(await (await fetch(authorize)).text()).toMatch(/Allow/);
+      const allowed = await fetch(authorize, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'decision=allow',
+        redirect: 'manual',
+      });
+      const complete = allowed.headers.get('location') ?? '';
+      expect(complete.startsWith(`${service.url}/calls/zoom/complete?`)).toBe(true);
+      expect((await fetch(complete, { headers: cookie })).status).toBe(200);
+      const zoomCall = (await (
+        await fetch(`${service.url}/api/v1/calls`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } })
+      ).json()) as { provider: string; url: string };
+      expect(zoomCall.provider).toBe('zoom');
+      expect((await fetch(zoomCall.url)).status).toBe(200);
     } finally {
       expect(await service.stop()).toBe(0);
     }

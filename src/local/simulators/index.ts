@@ -6,6 +6,7 @@
 import type { Config } from '../../config/index.js';
 import type { LocalRouter } from '../index.js';
 import { createBigBlueButtonSimulator } from './bigbluebutton.js';
+import { createZoomSimulator } from './zoom.js';
 
 /** Where the simulators are mounted on callgate. */
 export const SIMULATORS_PATH = '/_simulators';
@@ -31,5 +32,21 @@ export function localSimulators(config: Config): LocalSimulators {
     bigBlueButton = { ...bigBlueButton, url: `${config.publicUrl}${path}/`, secret };
     simulated.push('big_blue_button');
   }
-  return { config: { ...config, bigBlueButton }, routers, simulated };
+  let zoom = config.zoom;
+  if (!zoom.clientId || !zoom.clientSecret) {
+    // The general OAuth app: the one with the authorization popup, the interesting path to try.
+    const clientId = 'callgate-local';
+    const clientSecret = zoom.clientSecret ?? 'local-zoom-client-secret';
+    const path = `${SIMULATORS_PATH}/zoom`;
+    const simulator = createZoomSimulator({
+      clientId,
+      clientSecret,
+      ...(zoom.webhookSecret ? { webhookSecret: zoom.webhookSecret } : {}),
+    });
+    routers.push({ path, router: simulator.router });
+    const base = `${config.publicUrl}${path}`;
+    zoom = { ...zoom, clientId, clientSecret, accountId: null, apiUrl: base, oauthUrl: base };
+    simulated.push('zoom');
+  }
+  return { config: { ...config, bigBlueButton, zoom }, routers, simulated };
 }

@@ -381,7 +381,8 @@ export function createZoomSimulator(options: ZoomSimulatorOptions): ZoomSimulato
     const body = req.body as { topic?: unknown; settings?: unknown };
     const id = randomInt(10_000_000_000, 99_999_999_999);
     const password = randomBytes(4).toString('hex');
-    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    // baseUrl keeps the mount path, so links work when mounted under /_simulators/zoom.
+    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
     const meeting: ZoomSimMeeting = {
       id,
       userId: user.id,
