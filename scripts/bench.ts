@@ -8,7 +8,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mintToken } from '../src/auth/identity.js';
 import { signBbbQuery } from '../src/providers/bigbluebutton/checksum.js';
 import { createTestDatabase } from '../test/support/postgres.js';
-import { forkSimulator, load, productionDir, ROOT, spawnServer, type LoadResult } from './bench/harness.js';
+import {
+  forkSimulator,
+  load,
+  productionDir,
+  ROOT,
+  spawnServer,
+  type LoadResult,
+  type SimChild,
+} from './bench/harness.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
@@ -109,7 +117,82 @@ async function jitsiThroughput(): Promise<void> {
 const UPSTREAM_DELAY_MS = Number(process.env['BENCH_UPSTREAM_DELAY_MS'] ?? 20);
 const LEVELS = [1, 50, 200];
 
-/** Added latency of the BBB join redirect over the fake BBB's own answer time, and BBB requests per join. */
+/** One request for autocannon. */
+interface Target {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * Added latency of a callgate request over the fake provider's own answer time (the same
+ * provider request sent straight at the simulator, at the same concurrency), and provider
+ * requests per callgate request, at 1, 50 and 200 clients.
+ */
+async function addedLatency(options: {
+  section: string;
+  label: string;
+  sim: SimChild;
+  /** callgate's process id, to read its CPU time. */
+  pid: number;
+  direct: Target;
+  through: Target;
+  expectStatus: number;
+}): Promise<Record<string, unknown>> {
+  await load({ ...options.through, connections: 10, seconds: 2 });
+  const levels: Record<string, unknown> = {};
+  for (const connections of LEVELS) {
+    // A fixed number of requests, so upstream requests per callgate request are exact.
+    const amount = Math.max(1000, connections * 20);
+    const upstream = await load({ ...options.direct, connections, amount });
+    options.sim.reset();
+    const cpuBefore = cpuMilliseconds(options.pid);
+    const through = await load({ ...options.through, connections, amount });
+    const cpuPerRequest = (cpuMilliseconds(options.pid) - cpuBefore) / amount;
+    const stats = await options.sim.stats();
+    const failed = options.expectStatus === 200 ? through.non2xx : amount - through.non2xx;
+    if (through.errors || failed) throw new Error(`${options.label} run had failures: ${JSON.stringify(through)}`);
+    const perRequest = (stats['total'] ?? 0) / amount;
+    levels[connections] = {
+      upstream,
+      callgate: through,
+      providerRequests: stats,
+      providerRequestsPerRequest: perRequest,
+    };
+    rows.push(
+      {
+        section: options.section,
+        measure: `${options.label}, ${connections} clients: added p50 / p99 (ms)`,
+        value: `${(through.p50 - upstream.p50).toFixed(1)} / ${(through.p99 - upstream.p99).toFixed(1)}`,
+      },
+      {
+        section: options.section,
+        measure: `${options.label}, ${connections} clients: provider requests each`,
+        value: perRequest.toFixed(2),
+      },
+      {
+        section: options.section,
+        measure: `${options.label}, ${connections} clients: callgate CPU per request (ms)`,
+        value: cpuPerRequest.toFixed(3),
+      },
+    );
+  }
+  return { upstreamDelayMs: UPSTREAM_DELAY_MS, levels };
+}
+
+/** Selects the organization's provider through the API, as an admin. */
+async function selectProvider(baseUrl: string, provider: string): Promise<void> {
+  const admin = mintToken(secrets.auth_jwt_secret, { org: 'bench', userId: 'admin', role: 'admin' });
+  const patched = await fetch(`${baseUrl}/api/v1/orgs/bench/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ video_chat_provider: provider }),
+  });
+  if (!patched.ok) throw new Error(`could not select ${provider}: ${await patched.text()}`);
+}
+
+/** The BigBlueButton join redirect (one signed `create`; the `join` is the browser's). */
 async function bigBlueButtonJoin(): Promise<void> {
   const bbbSecret = randomBytes(16).toString('hex');
   const sim = await forkSimulator(['bbb', String(UPSTREAM_DELAY_MS), bbbSecret]);
@@ -118,18 +201,8 @@ async function bigBlueButtonJoin(): Promise<void> {
     env: { PORT: '0', LOG_LEVEL: 'warn', BIG_BLUE_BUTTON_URL: sim.url, CALLS_PER_MINUTE: '0' },
   });
   try {
-    const admin = mintToken(secrets.auth_jwt_secret, { org: 'bench', userId: 'admin', role: 'admin' });
-    const patched = await fetch(`${callgate.url}/api/v1/orgs/bench/settings`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ video_chat_provider: 'big_blue_button' }),
-    });
-    if (!patched.ok) throw new Error(`could not select BigBlueButton: ${await patched.text()}`);
+    await selectProvider(callgate.url, 'big_blue_button');
     const created = (await (await fetch(`${callgate.url}/api/v1/calls`, callRequest)).json()) as { url: string };
-    // PUBLIC_URL defaults to the configured port, 0 here: aim at the real one.
-    const joinUrl = `${callgate.url}${new URL(created.url).pathname}${new URL(created.url).search}`;
-    const cookie = { cookie: `callgate_session=${token}` };
-    // The fake BBB's own answer time: a signed create straight at it, same concurrency.
     const direct = `${sim.url}api/create?${signBbbQuery({
       algorithm: 'sha256',
       call: 'create',
@@ -139,33 +212,100 @@ async function bigBlueButtonJoin(): Promise<void> {
       ],
       secret: bbbSecret,
     })}`;
-    await load({ url: joinUrl, headers: cookie, connections: 10, seconds: 2 });
-    const levels: Record<string, unknown> = {};
-    for (const connections of LEVELS) {
-      // A fixed number of requests, so upstream requests per join are exact.
-      const amount = Math.max(1000, connections * 20);
-      const upstream = await load({ url: direct, connections, amount });
-      sim.reset();
-      const joined = await load({ url: joinUrl, headers: cookie, connections, amount });
-      const stats = await sim.stats();
-      if (joined.errors) throw new Error(`join run had errors: ${JSON.stringify(joined)}`);
-      const perJoin = (stats['total'] ?? 0) / amount;
-      levels[connections] = { upstream, joined, bbbRequests: stats, bbbRequestsPerJoin: perJoin };
-      rows.push({
-        section: 'bbb',
-        measure: `join redirect, ${connections} clients: added p50 / p99 over fake BBB (ms)`,
-        value: `${(joined.p50 - upstream.p50).toFixed(1)} / ${(joined.p99 - upstream.p99).toFixed(1)}`,
-      });
-      rows.push({
-        section: 'bbb',
-        measure: `join redirect, ${connections} clients: callgate→BBB requests per join`,
-        value: perJoin.toFixed(2),
-      });
-    }
-    json['bigbluebutton'] = { upstreamDelayMs: UPSTREAM_DELAY_MS, levels };
+    json['bigbluebutton'] = await addedLatency({
+      section: 'bbb',
+      label: 'join redirect',
+      sim,
+      pid: callgate.process.pid ?? 0,
+      direct: { url: direct },
+      through: { url: created.url, headers: { cookie: `callgate_session=${token}` } },
+      expectStatus: 302,
+    });
   } finally {
     await Promise.all([callgate.stop(), sim.stop()]);
   }
+}
+
+/** Zoom: POST /api/v1/calls with the server-to-server app and with a user's OAuth token. */
+async function zoom(): Promise<void> {
+  const clientSecret = randomBytes(16).toString('hex');
+  const sim = await forkSimulator(['zoom', String(UPSTREAM_DELAY_MS), clientSecret]);
+  const zoomEnv = {
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    CALLS_PER_MINUTE: '0',
+    VIDEO_ZOOM_CLIENT_ID: 'bench-client',
+    VIDEO_ZOOM_API_URL: sim.url,
+    VIDEO_ZOOM_OAUTH_URL: sim.url,
+  };
+  const cwd = productionDir({ ...secrets, video_zoom_client_secret: clientSecret });
+  // The simulator's own answer time: a meeting created straight at it with an account token.
+  const accountToken = (await (
+    await fetch(`${sim.url}/oauth/token?grant_type=account_credentials&account_id=bench-account`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`bench-client:${clientSecret}`).toString('base64')}` },
+    })
+  ).json()) as { access_token: string };
+  const direct: Target = {
+    url: `${sim.url}/v2/users/user1%40bench.example/meetings`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${accountToken.access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      topic: 'bench',
+      settings: { host_video: true, participant_video: true },
+      default_password: true,
+    }),
+  };
+  try {
+    const s2s = await spawnServer([`${ROOT}dist/main.js`], {
+      cwd,
+      env: { ...zoomEnv, VIDEO_ZOOM_SERVER_TO_SERVER_ACCOUNT_ID: 'bench-account' },
+    });
+    try {
+      await selectProvider(s2s.url, 'zoom_server_to_server');
+      json['zoomServerToServer'] = await addedLatency({
+        section: 'zoom-s2s',
+        label: 'POST /api/v1/calls',
+        sim,
+        pid: s2s.process.pid ?? 0,
+        direct,
+        through: { url: `${s2s.url}/api/v1/calls`, ...callRequest },
+        expectStatus: 200,
+      });
+    } finally {
+      await s2s.stop();
+    }
+    const user = await spawnServer([`${ROOT}dist/main.js`], { cwd, env: zoomEnv });
+    try {
+      await selectProvider(user.url, 'zoom');
+      // The user authorizes once: register → (auto-approved) authorize → complete.
+      const cookie = { cookie: `callgate_session=${token}` };
+      const register = await fetch(`${user.url}/calls/zoom/register`, { headers: cookie, redirect: 'manual' });
+      const authorize = await fetch(register.headers.get('location') ?? '', { redirect: 'manual' });
+      const complete = await fetch(authorize.headers.get('location') ?? '', { headers: cookie });
+      if (complete.status !== 200) throw new Error(`Zoom authorization failed: ${complete.status}`);
+      json['zoomUserOAuth'] = await addedLatency({
+        section: 'zoom-user',
+        label: 'POST /api/v1/calls',
+        sim,
+        pid: user.process.pid ?? 0,
+        direct,
+        through: { url: `${user.url}/api/v1/calls`, ...callRequest },
+        expectStatus: 200,
+      });
+    } finally {
+      await user.stop();
+    }
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** CPU time (user + system) a process has used, from /proc, in milliseconds. */
+function cpuMilliseconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Resident memory of a process, from /proc. */
@@ -227,6 +367,7 @@ async function startup(): Promise<void> {
 
 const SECTIONS: Record<string, () => Promise<void>> = {
   jitsi: jitsiThroughput,
+  zoom,
   bbb: bigBlueButtonJoin,
   memory,
   startup,

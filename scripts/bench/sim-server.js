@@ -17,6 +17,29 @@ if (kind === 'bbb') {
     if (message === 'reset') state.reset();
   });
   process.send({ url: running.url });
+} else if (kind === 'zoom') {
+  const { startZoomSimulator } = await import('../../dist/local/simulators/zoom.js');
+  const running = await startZoomSimulator({
+    clientId: 'bench-client',
+    clientSecret: secret,
+    accountId: 'bench-account',
+    delayMs,
+    autoApprove: true,
+    users: [{ id: 'bench-user', accountId: 'bench-account', email: 'user1@bench.example' }],
+  });
+  const state = running.sim.state;
+  process.on('message', (message) => {
+    if (message === 'stats') {
+      const total = Object.values(state.requests).reduce((sum, count) => sum + count, 0);
+      process.send({
+        total,
+        ...state.requests,
+        ...Object.fromEntries(Object.entries(state.grants).map(([k, v]) => [`grant_${k}`, v])),
+      });
+    }
+    if (message === 'reset') state.resetCounters();
+  });
+  process.send({ url: running.url });
 } else {
   throw new Error(`unknown simulator ${kind}`);
 }
