@@ -5,6 +5,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatSecrets, type Secrets } from '../../src/config/secrets.js';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,15 +47,10 @@ export function spawnServer(args: string[], options: { cwd?: string; env?: Recor
 }
 
 /** Writes a production secrets file in a fresh directory; returns the directory. */
-export function productionDir(secrets: Record<string, string>): string {
+export function productionDir(secrets: Secrets): string {
   const dir = mkdtempSync(join(tmpdir(), 'callgate-bench-'));
   const file = join(dir, 'secrets.conf');
-  writeFileSync(
-    file,
-    `[secrets]\n${Object.entries(secrets)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join('\n')}\n`,
-  );
+  writeFileSync(file, formatSecrets(secrets));
   chmodSync(file, 0o600);
   return dir;
 }

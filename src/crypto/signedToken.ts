@@ -4,6 +4,7 @@
  * mixed into the MAC so a token for one kind of link is never accepted by another.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
 import { CallgateError } from '../errors.js';
 
 /** Signs and verifies tokens for one purpose. */
@@ -12,12 +13,17 @@ export interface TokenSigner {
   sign(payload: object): string;
   /** Verifies a token and returns its payload; throws INVALID_SIGNATURE when altered. */
   verify(token: string): unknown;
+  /**
+   * Verifies a token and parses its payload with `schema`. Only callgate can sign, so a
+   * well-signed payload of another shape was never made by this code: INVALID_SIGNATURE too.
+   */
+  verifyAs<S extends z.ZodType>(token: string, schema: S): z.infer<S>;
 }
 
 /** Creates a signer for tokens of one purpose, e.g. `bigbluebutton`. */
 export function createTokenSigner(secret: string, purpose: string): TokenSigner {
   const mac = (body: string): Buffer => createHmac('sha256', secret).update(`${purpose}.${body}`).digest();
-  return {
+  const signer: TokenSigner = {
     sign(payload) {
       const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
       return `${body}.${mac(body).toString('base64url')}`;
@@ -36,5 +42,11 @@ export function createTokenSigner(secret: string, purpose: string): TokenSigner 
         throw new CallgateError('INVALID_SIGNATURE', 'Invalid signature.', { cause });
       }
     },
+    verifyAs(token, schema) {
+      const parsed = schema.safeParse(signer.verify(token));
+      if (!parsed.success) throw new CallgateError('INVALID_SIGNATURE', 'Invalid signature.', { cause: parsed.error });
+      return parsed.data;
+    },
   };
+  return signer;
 }

@@ -5,7 +5,7 @@
  * answers parsed with xml2js and checked with zod. Failures come back as values so that the
  * connection test can tell them apart; `bbbFailureToError` gives the SPEC §2 error for each.
  */
-import axios from 'axios';
+import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
 import { parseStringPromise } from 'xml2js';
 import type { BbbChecksumAlgorithm } from '../../config/index.js';
 import { CallgateError } from '../../errors.js';
@@ -77,23 +77,21 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
   };
 
   const request = async (call: string, params: BbbParams, callOptions: BbbCallOptions = {}): Promise<BbbResult> => {
-    let status: number;
-    let body: string;
+    let answer: UpstreamAnswer;
     try {
-      const response = await axios.get<string>(signedUrl(call, params, callOptions), {
-        timeout: options.timeoutMs,
-        maxRedirects: 0,
-        validateStatus: () => true,
-        responseType: 'text',
-        transformResponse: (data: unknown) => data,
-        maxContentLength: MAX_ANSWER_BYTES,
+      answer = await upstreamRequest({
+        method: 'GET',
+        url: signedUrl(call, params, callOptions),
         headers: { Accept: 'application/xml, text/xml' },
+        timeoutMs: options.timeoutMs,
+        maxBytes: MAX_ANSWER_BYTES,
       });
-      status = response.status;
-      body = typeof response.data === 'string' ? response.data : String(response.data ?? '');
     } catch (error) {
-      return { ok: false, failure: transportFailure(error, options.timeoutMs) };
+      if (!(error instanceof UpstreamError)) throw error;
+      const { failure } = error;
+      return { ok: false, failure: { ...failure, kind: failure.kind === 'too_large' ? 'garbled' : failure.kind } };
     }
+    const { status, body } = answer;
     if (status < 200 || status >= 300) {
       const excerpt = body.slice(0, BODY_EXCERPT_LENGTH);
       return {
@@ -162,38 +160,4 @@ export function bbbFailureToError(failure: BbbFailure): CallgateError {
         cause: new Error(`BigBlueButton FAILED ${failure.messageKey}: ${failure.detail}`),
       });
   }
-}
-
-const TRANSPORT_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  CERT_HAS_EXPIRED: 'TLS certificate has expired',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate cannot be verified',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate is for another host',
-};
-
-/**
- * Maps an axios transport error to a failure. The axios error itself holds the request URL
- * (with its checksum), so only a fresh Error with its code and message is kept as the cause.
- */
-function transportFailure(error: unknown, timeoutMs: number): BbbFailure {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  const codeText = typeof code === 'string' ? code : undefined;
-  const cause = Object.assign(new Error(error instanceof Error ? error.message : String(error)), {
-    code: codeText,
-  });
-  if (codeText === 'ECONNABORTED' || codeText === 'ETIMEDOUT') {
-    return { kind: 'timeout', detail: `no answer within ${timeoutMs} ms`, cause };
-  }
-  if (codeText === 'ERR_BAD_RESPONSE' && error instanceof Error && /maxContentLength/.test(error.message)) {
-    return { kind: 'garbled', detail: 'the answer is too large', cause };
-  }
-  const reason = (codeText && TRANSPORT_REASONS[codeText]) ?? codeText ?? 'connection failed';
-  return { kind: 'unreachable', detail: reason, cause };
 }

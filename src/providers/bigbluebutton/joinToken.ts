@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { createTokenSigner, type TokenSigner } from '../../crypto/signedToken.js';
-import { CallgateError } from '../../errors.js';
 
 /** What a join link carries, in domain names. */
 export interface BigBlueButtonJoinClaims {
@@ -48,15 +47,13 @@ export function createJoinTokenCodec(signingSecret: string): JoinTokenCodec {
       } satisfies z.infer<typeof payloadSchema>);
     },
     verify(token) {
-      const payload = payloadSchema.safeParse(signer.verify(token));
-      // Only callgate can sign, so a well-signed token of the wrong shape is still not ours.
-      if (!payload.success) throw new CallgateError('INVALID_SIGNATURE', 'Invalid signature.');
+      const payload = signer.verifyAs(token, payloadSchema);
       return {
-        meetingId: payload.data.meeting_id,
-        meetingName: payload.data.name,
-        voiceOnly: payload.data.voice_only,
-        creatorUserId: payload.data.creator,
-        org: payload.data.org,
+        meetingId: payload.meeting_id,
+        meetingName: payload.name,
+        voiceOnly: payload.voice_only,
+        creatorUserId: payload.creator,
+        org: payload.org,
       };
     },
   };

@@ -6,7 +6,7 @@
  * https://developer.8x8.com/jaas/docs/iframe-api-overview). One request proves both that
  * the server answers and that it is Jitsi Meet.
  */
-import axios, { type AxiosInstance } from 'axios';
+import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
 import { z } from 'zod';
 import type { CheckResult } from '../types.js';
 
@@ -21,32 +21,25 @@ const JITSI_MARKER = 'JitsiMeetExternalAPI';
  * paths to the configured URL, so the admin should enter the address the server
  * redirects to.
  */
-export async function checkJitsiServer(
-  base: string,
-  options: { timeoutMs: number; http?: AxiosInstance },
-): Promise<CheckResult> {
+export async function checkJitsiServer(base: string, options: { timeoutMs: number }): Promise<CheckResult> {
   const url = `${base.replace(/\/+$/, '')}/external_api.js`;
-  let response;
+  let response: UpstreamAnswer;
   try {
-    response = await (options.http ?? axios).get<unknown>(url, {
-      timeout: options.timeoutMs,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: (data: unknown) => data,
-      maxContentLength: MAX_ANSWER_BYTES,
-    });
+    response = await upstreamRequest({ method: 'GET', url, timeoutMs: options.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
   } catch (error) {
-    const code = axios.isAxiosError(error) ? error.code : undefined;
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    if (!(error instanceof UpstreamError)) throw error;
+    const { failure } = error;
+    if (failure.kind === 'timeout') {
       return {
         status: 'failed',
         reason: 'unreachable',
         detail: `No answer from ${url} within ${options.timeoutMs} ms`,
       };
     }
-    const why = code ?? (error instanceof Error ? error.message : 'unknown error');
-    return { status: 'failed', reason: 'unreachable', detail: `Could not connect to ${url}: ${why}` };
+    if (failure.kind === 'too_large') {
+      return { status: 'failed', reason: 'not_a_jitsi_server', detail: `${url} answered with ${failure.detail}` };
+    }
+    return { status: 'failed', reason: 'unreachable', detail: `Could not connect to ${url}: ${failure.detail}` };
   }
   const status = response.status;
   if (status >= 300 && status < 400) {
@@ -61,8 +54,7 @@ export async function checkJitsiServer(
   if (status >= 500) {
     return { status: 'failed', reason: 'server_error', detail: `${url} answered HTTP ${status}` };
   }
-  const body = z.string().safeParse(response.data);
-  if (status >= 200 && status < 300 && body.success && body.data.includes(JITSI_MARKER)) {
+  if (status >= 200 && status < 300 && response.body.includes(JITSI_MARKER)) {
     return { status: 'ok' };
   }
   return {

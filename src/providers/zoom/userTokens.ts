@@ -16,7 +16,7 @@ import { randomToken } from '../../crypto/random.js';
 import type { TokenCipher } from '../../crypto/tokenCipher.js';
 import { CallgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { OAuthStateRecord, StoredZoomToken, ZoomTokenTransaction } from '../../store/types.js';
+import type { Store, StoredZoomToken } from '../../store/types.js';
 import { z } from 'zod';
 import { InvalidGrantError, type UserTokenGrant, type ZoomOAuthClient } from './oauthClient.js';
 import { ZOOM_NOT_CONFIGURED } from './availability.js';
@@ -27,20 +27,17 @@ export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 export const REFRESH_EARLY_MS = 60_000;
 
 /** What the token service needs of the store: a narrow view, so it never sees the database client. */
-export interface ZoomTokenStore {
-  saveOAuthState(record: OAuthStateRecord): Promise<void>;
-  takeOAuthState(state: string): Promise<OAuthStateRecord | null>;
-  getZoomToken(org: string, userId: string): Promise<StoredZoomToken | null>;
-  saveZoomToken(token: StoredZoomToken): Promise<void>;
-  deleteZoomToken(org: string, userId: string): Promise<boolean>;
-  deleteZoomTokensOfZoomUser(zoomUserId: string, zoomAccountId: string | null): Promise<number>;
-  listZoomTokens(): Promise<StoredZoomToken[]>;
-  withZoomTokenLock<T>(
-    org: string,
-    userId: string,
-    fn: (current: StoredZoomToken | null, tx: ZoomTokenTransaction) => Promise<T>,
-  ): Promise<T>;
-}
+export type ZoomTokenStore = Pick<
+  Store,
+  | 'saveOAuthState'
+  | 'takeOAuthState'
+  | 'getZoomToken'
+  | 'saveZoomToken'
+  | 'deleteZoomToken'
+  | 'deleteZoomTokensOfZoomUser'
+  | 'listZoomTokens'
+  | 'withZoomTokenLock'
+>;
 
 /** A user's tokens in the clear; only ever held in memory. */
 export interface UserTokens {

@@ -4,7 +4,7 @@
  * CallgateErrors with Zulip's wording; transport failures to PROVIDER_TIMEOUT / PROVIDER_UNAVAILABLE.
  * Error codes: https://developers.zoom.us/docs/api/rest/error-definitions/
  */
-import axios, { isAxiosError, type AxiosResponse } from 'axios';
+import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
 import { CallgateError } from '../../errors.js';
 import {
   apiErrorSchema,
@@ -44,17 +44,19 @@ export interface AccessTokenGrant {
   expiresInSeconds: number;
 }
 
+/** Zoom's answers are small JSON documents; anything larger is not one. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 interface RawAnswer {
   status: number;
-  headers: AxiosResponse['headers'];
+  headers: UpstreamAnswer['headers'];
   /** The parsed JSON body, or undefined when the body is not JSON. */
   json: unknown;
 }
 
 /** Maps an axios transport failure (no HTTP answer) to a CallgateError; the cause is kept. */
 export function transportError(error: unknown): CallgateError {
-  const code = isAxiosError(error) ? error.code : undefined;
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+  if (error instanceof UpstreamError && error.failure.kind === 'timeout') {
     return new CallgateError('PROVIDER_TIMEOUT', 'Timed out connecting to the Zoom server', { cause: error });
   }
   return new CallgateError('PROVIDER_UNAVAILABLE', 'Error connecting to the Zoom server', { cause: error });
@@ -83,27 +85,19 @@ async function send(
   endpoints: ZoomEndpoints,
   request: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; data?: string },
 ): Promise<RawAnswer> {
-  let response: AxiosResponse<string>;
+  let answer: UpstreamAnswer;
   try {
-    response = await axios.request<string>({
-      ...request,
-      timeout: endpoints.timeoutMs,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'text',
-      // Parse ourselves, so a garbled answer is told apart from a JSON one.
-      transformResponse: (body: unknown) => body,
-    });
+    answer = await upstreamRequest({ ...request, timeoutMs: endpoints.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
   } catch (error) {
     throw transportError(error);
   }
   let json: unknown;
   try {
-    json = JSON.parse(response.data);
+    json = JSON.parse(answer.body);
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json };
+  return { status: answer.status, headers: answer.headers, json };
 }
 
 function unavailable(answer: RawAnswer, what: string): CallgateError {
