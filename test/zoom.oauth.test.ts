@@ -80,6 +80,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     expect(page.text).toContain('{ type: "zoom_token", value: true }');
     expect(page.text).toContain('var origin = "https://chat.example.com"');
     expect(page.text).toContain('window.opener.postMessage(message, origin)');
+    expect(page.text).toContain('window.close()');
     expect(page.text).not.toContain('"*"');
 
     const row = await h.app.store.getZoomToken('acme', userIdOf(user));
@@ -144,6 +145,12 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     const back = await browse(denied.headers.get('location') ?? '', user);
     expect(back.status).toBe(400);
     expect(back.text).toContain('Connect Zoom again');
+    // The opener learns it should stop waiting; the popup stays open with the retry link.
+    const nonce = /script-src 'nonce-([^']+)'/.exec(back.headers.get('content-security-policy') ?? '')?.[1];
+    expect(back.text).toContain(`<script nonce="${nonce}">`);
+    expect(back.text).toContain('{ type: "zoom_token", value: false }');
+    expect(back.text).toContain('window.opener.postMessage(message, origin)');
+    expect(back.text).not.toContain('window.close()');
   });
 
   test('when Zoom shows its Allow page and the user allows, then the flow completes', async () => {

@@ -12,7 +12,7 @@ import { sendSuccess } from '../http/respond.js';
 import { parseInput } from '../http/validate.js';
 import { parseZoomWebhook, urlValidationToken, verifyZoomWebhook } from '../providers/zoom/webhook.js';
 import type { Services } from '../services.js';
-import { escapeHtml, renderPage } from '../web/html.js';
+import { escapeHtml, renderPage, type PageOptions } from '../web/html.js';
 
 /** The webhook body limit (SPEC §2). */
 export const WEBHOOK_BODY_LIMIT = '64kb';
@@ -49,19 +49,23 @@ export function zoomRoutes(services: Services): Router {
       else log.info({ code: error.code }, 'zoom authorization refused');
       res.status(error.status);
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-      res.type('html').send(
-        renderPage({
-          title: 'Zoom was not connected',
-          paragraphs: [
-            error.expose ? error.message : INTERNAL_MESSAGE,
-            'Start again to connect your Zoom account. If it keeps failing, tell your administrator.',
-          ],
-          trustedHtml: `<p><a href="${escapeHtml(registerUrl)}">Connect Zoom again</a></p>`,
-        }),
-      );
+      // The popup stays open to explain and offer a retry; the opener learns not to wait.
+      sendPopupPage(res, services.config.hostOrigin, {
+        connected: false,
+        title: 'Zoom was not connected',
+        paragraphs: [
+          error.expose ? error.message : INTERNAL_MESSAGE,
+          'Start again to connect your Zoom account. If it keeps failing, tell your administrator.',
+        ],
+        trustedHtml: `<p><a href="${escapeHtml(registerUrl)}">Connect Zoom again</a></p>`,
+      });
       return;
     }
-    sendCompletionPage(res, services.config.hostOrigin);
+    sendPopupPage(res, services.config.hostOrigin, {
+      connected: true,
+      title: 'Zoom connected',
+      paragraphs: ['Your Zoom account is connected. You can close this window and start your call.'],
+    });
   });
 
   router.post('/calls/zoom/deauthorize', express.raw({ type: '*/*', limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
@@ -102,30 +106,30 @@ export function zoomRoutes(services: Services): Router {
 }
 
 /**
- * The popup's last page: tells the chat page that Zoom is connected, then closes. The one
- * inline script runs under a per-response nonce; postMessage targets HOST_ORIGIN only,
- * never "*", and is skipped when no host origin is configured.
+ * A page of the authorization popup that reports the outcome to the chat page: on
+ * BroadcastChannel "callgate" and by postMessage to HOST_ORIGIN only, never "*" (skipped
+ * when no host origin is configured). A success closes the popup; a failure stays open to
+ * explain and offer a retry. The one inline script runs under a per-response nonce.
  */
-function sendCompletionPage(res: Response, hostOrigin: string | null): void {
+function sendPopupPage(
+  res: Response,
+  hostOrigin: string | null,
+  page: Omit<PageOptions, 'script'> & { connected: boolean },
+): void {
+  const { connected, ...content } = page;
   const nonce = randomToken(18);
   // JSON text with `<` escaped cannot close the script element.
   const origin = JSON.stringify(hostOrigin).replace(/</g, '\\u003c');
   const code = `(function () {
-  var message = { type: "zoom_token", value: true };
+  var message = { type: "zoom_token", value: ${connected ? 'true' : 'false'} };
   var origin = ${origin};
   try { new BroadcastChannel("callgate").postMessage(message); } catch (e) {}
   if (origin && window.opener) { try { window.opener.postMessage(message, origin); } catch (e) {} }
-  window.close();
+  ${connected ? 'window.close();' : ''}
 })();`;
   res.setHeader(
     'Content-Security-Policy',
     `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   );
-  res.type('html').send(
-    renderPage({
-      title: 'Zoom connected',
-      paragraphs: ['Your Zoom account is connected. You can close this window and start your call.'],
-      script: { nonce, code },
-    }),
-  );
+  res.type('html').send(renderPage({ ...content, script: { nonce, code } }));
 }

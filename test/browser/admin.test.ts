@@ -45,9 +45,14 @@ describe('the /calls/admin page in local mode', () => {
     const page = admin.page;
 
     expect(await page.locator('#provider-jitsi_meet').isChecked()).toBe(true);
-    // Providers without settings cannot be chosen, and say why.
-    expect(await page.locator('#provider-big_blue_button').isDisabled()).toBe(true);
-    expect(await page.locator('#provider-big_blue_button-reason').textContent()).toMatch(/^Not available: /);
+    // Providers without settings cannot be chosen, and say why. Local mode simulates the
+    // general Zoom app and BigBlueButton, so only the server-to-server Zoom app is left.
+    expect(await page.locator('#provider-big_blue_button').isDisabled()).toBe(false);
+    expect(await page.locator('#provider-zoom').isDisabled()).toBe(false);
+    expect(await page.locator('#provider-zoom_server_to_server').isDisabled()).toBe(true);
+    expect(await page.locator('#provider-zoom_server_to_server-reason').textContent()).toBe(
+      'Not available: Zoom credentials have not been configured',
+    );
 
     await page.getByLabel('None: calls are turned off').check();
     await page.getByRole('button', { name: 'Save provider' }).click();

@@ -112,51 +112,6 @@ describe('the /demo page in local mode', () => {
     await context.close();
   });
 
-  test('when callgate asks for Zoom authorization, then the popup opens and the call is retried after it reports success', async () => {
-    // The Zoom provider is not in this build: only callgate's 403 answer and the popup page
-    // are stood in for here; the retry goes to the real server.
-    const { context, page, errors } = await openPage(browser);
-    await signIn(page, server, { org: 'acme', userId: '9', name: 'Zoe Zoom', role: 'member' });
-    let calls = 0;
-    await page.route('**/api/v1/calls', async (route) => {
-      calls += 1;
-      if (calls > 1) return route.continue();
-      return route.fulfill({
-        status: 403,
-        contentType: 'application/json',
-        body: JSON.stringify({
-          result: 'error',
-          msg: 'You need to authorize callgate to use Zoom',
-          code: 'PROVIDER_AUTHORIZATION_REQUIRED',
-          authorize_url: `${server.url}/calls/zoom/register`,
-        }),
-      });
-    });
-    await context.route('**/calls/zoom/register', (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html',
-        body: `<!doctype html><title>Zoom</title><script>
-          new BroadcastChannel('callgate').postMessage({ type: 'zoom_token', value: true });
-          window.opener && window.opener.postMessage({ type: 'zoom_token', value: true }, location.origin);
-          </script>`,
-      }),
-    );
-    const popupOpened = page.waitForEvent('popup');
-    await page.getByRole('button', { name: 'Start video call' }).click();
-    const popup = await popupOpened;
-    expect(popup.url()).toBe(`${server.url}/calls/zoom/register`);
-    const link = page.locator('#messages a').first();
-    await link.waitFor();
-    expect(await link.getAttribute('href')).toMatch(JITSI_VIDEO);
-    expect(calls).toBe(2);
-    // Both channels reported success; the call was retried once, not twice.
-    await page.waitForTimeout(200);
-    expect(await page.locator('#messages li').count()).toBe(1);
-    expect(errors).toEqual([]);
-    await context.close();
-  });
-
   test('when axe-core checks both states of /demo, then it finds no violations', async () => {
     const { context, page, errors } = await openPage(browser, { bypassCSP: true });
     await page.goto(`${server.url}/demo`);

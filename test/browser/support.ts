@@ -105,14 +105,19 @@ export async function openPage(browser: Browser, options: { bypassCSP?: boolean 
   const context = await browser.newContext({ bypassCSP: options.bypassCSP ?? false });
   const page = await context.newPage();
   const errors: string[] = [];
+  recordErrors(page, errors);
+  return { context, page, errors };
+}
+
+/** Appends the page's console errors and uncaught exceptions to `errors` (popups too). */
+export function recordErrors(page: Page, errors: string[]): void {
   page.on('console', (message) => {
-    // An API error answer is expected in several tests; Chromium logs each one.
+    // An error answer (an API refusal, an error page) is expected in several tests; Chromium logs each one.
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      errors.push(message.text());
+      errors.push(`${page.url()}: ${message.text()}`);
     }
   });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return { context, page, errors };
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
 }
 
 /** Saves a full-page screenshot as `test-results/screenshots/<name>.png`. */
@@ -158,6 +163,31 @@ export async function signIn(page: Page, server: LocalServer, user: DemoUser): P
   await page.getByLabel('Role').selectOption(user.role);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: '#general' }).waitFor();
+}
+
+/**
+ * Makes `provider` the organization's provider the way an admin does: signs in on /demo,
+ * follows the link to /calls/admin, chooses it and saves. Closes its own browser context.
+ */
+export async function chooseProvider(
+  browser: Browser,
+  server: LocalServer,
+  options: { org: string; provider: string; name: string },
+): Promise<void> {
+  const { context, page, errors } = await openPage(browser);
+  await signIn(page, server, { org: options.org, userId: 'admin', name: 'Org Admin', role: 'admin' });
+  await page.getByRole('link', { name: 'Organization call settings' }).click();
+  await page.waitForURL('**/calls/admin');
+  await page.locator(`#provider-${options.provider}`).check();
+  await page.getByRole('button', { name: 'Save provider' }).click();
+  await page.getByText(`Saved: calls now use ${options.name}.`).waitFor();
+  await context.close();
+  if (errors.length > 0) throw new Error(`errors on /calls/admin: ${errors.join('; ')}`);
+}
+
+/** Whether the focused element matches `selector`. */
+export function focusIs(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
 }
 
 /**

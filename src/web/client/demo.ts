@@ -201,10 +201,18 @@ function onAuthorizationMessage(data: unknown): void {
   const message = data as Json;
   if (message['type'] !== 'zoom_token') return;
   const request = pendingCall;
-  pendingCall = null;
   if (!request) return;
-  if (message['value'] === true) void startCall(request);
-  else showStatus(callStatus, 'Zoom authorization did not complete. Try again.', 'error');
+  if (message['value'] === true) {
+    pendingCall = null;
+    void startCall(request);
+    return;
+  }
+  // The popup stays open with a retry link; a later success still starts this call.
+  showStatus(
+    callStatus,
+    'Zoom was not connected, so no call was started. Retry in the Zoom window, or start the call again.',
+    'error',
+  );
 }
 
 // The popup reports on both channels: BroadcastChannel survives a cross-origin detour that
