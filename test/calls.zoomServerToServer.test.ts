@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { api } from './support/app.js';
 import { databaseKinds } from './support/databases.js';
-import { startZoomHarness, ZOOM_CLIENT, type ZoomHarness } from './support/zoom.js';
+import { startShortTimeoutTwin, startZoomHarness, ZOOM_CLIENT, type ZoomHarness } from './support/zoom.js';
 
 const kinds = await databaseKinds();
 
@@ -111,11 +111,13 @@ describe.each(kinds)('POST /api/v1/calls with a Zoom server-to-server app (%s)',
   });
 
   test('when Zoom does not answer in time, then 504 PROVIDER_TIMEOUT and no retry', async () => {
+    const quick = await startShortTimeoutTwin(h, { db, kind: 'zoom_server_to_server', now: () => clock });
     h.zoom.sim.state.fail('meetings', { kind: 'hang' });
-    const res = await call();
+    const res = await api(quick.app, 'POST', '/api/v1/calls', { token: quick.app.token({ email: 'ada@example.com' }) });
     expect(res.status).toBe(504);
     expect(res.body).toMatchObject({ code: 'PROVIDER_TIMEOUT' });
     expect(h.zoom.sim.state.requests.meetings).toBe(1);
+    await quick.close();
   });
 
   test('when the connection check runs, then ok with good credentials', async () => {
@@ -159,9 +161,13 @@ describe('Zoom server-to-server token endpoint failures', () => {
   });
 
   test('when the token endpoint hangs, then 504 and the check says unreachable', async () => {
+    const quick = await startShortTimeoutTwin(h, { db: 'sqlite', kind: 'zoom_server_to_server' });
     h.zoom.sim.state.fail('token', { kind: 'hang' }, 2);
-    expect((await call()).status).toBe(504);
-    expect((await check()).body).toMatchObject({ status: 'failed', reason: 'unreachable' });
+    const token = quick.app.token({ email: 'ada@example.com', role: 'admin' });
+    expect((await api(quick.app, 'POST', '/api/v1/calls', { token })).status).toBe(504);
+    const checked = await api(quick.app, 'POST', '/api/v1/orgs/acme/providers/zoom_server_to_server/check', { token });
+    expect(checked.body).toMatchObject({ status: 'failed', reason: 'unreachable' });
+    await quick.close();
   });
 
   test('when the token endpoint rate-limits, then 429 with Retry-After', async () => {

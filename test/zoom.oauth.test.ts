@@ -9,6 +9,7 @@ import {
   authorizeAtZoom,
   browse,
   connectZoom,
+  startShortTimeoutTwin,
   startZoomHarness,
   ZOOM_CLIENT,
   type ZoomHarness,
@@ -183,8 +184,10 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
   test('when the token endpoint hangs during the exchange, then a 504 page', async () => {
     const user = newUser();
     const callback = await authorizeAtZoom(h.app, user);
+    const quick = await startShortTimeoutTwin(h, { db, kind: 'zoom', now: () => clock });
     h.zoom.sim.state.fail('token', { kind: 'hang' });
-    expect((await browse(callback, user)).status).toBe(504);
+    expect((await browse(callback.replace(h.app.url, quick.app.url), user)).status).toBe(504);
+    await quick.close();
   });
 
   test('when Zoom refuses to say who the user is, then the token is kept anyway', async () => {
@@ -282,8 +285,10 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     const limited = await call(user);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('9');
+    const quick = await startShortTimeoutTwin(h, { db, kind: 'zoom', now: () => clock });
     h.zoom.sim.state.fail('token', { kind: 'hang' });
-    expect((await call(user)).status).toBe(504);
+    expect((await api(quick.app, 'POST', '/api/v1/calls', { token: user })).status).toBe(504);
+    await quick.close();
     expect(await h.app.store.getZoomToken('acme', userIdOf(user))).not.toBeNull();
     expect((await call(user)).status).toBe(200);
   });

@@ -55,7 +55,9 @@ export async function startZoomHarness(options: {
       VIDEO_ZOOM_CLIENT_ID: ZOOM_CLIENT.clientId,
       VIDEO_ZOOM_API_URL: zoom.url,
       VIDEO_ZOOM_OAUTH_URL: zoom.url,
-      UPSTREAM_TIMEOUT_MS: '1000',
+      // Generous: a loaded machine must not turn a slow answer into a false 504. Tests of
+      // timeouts use a twin with a short deadline (startShortTimeoutTwin).
+      UPSTREAM_TIMEOUT_MS: '5000',
       CALLS_PER_MINUTE: '0',
       ...(options.kind === 'zoom_server_to_server'
         ? { VIDEO_ZOOM_SERVER_TO_SERVER_ACCOUNT_ID: ZOOM_CLIENT.accountId }
@@ -87,6 +89,25 @@ export async function startZoomHarness(options: {
       if (!options.zoom) await zoom.close();
     },
   };
+}
+
+/** The short deadline of timeout tests. */
+export const SHORT_TIMEOUT_MS = 300;
+
+/**
+ * A second app on the same database and simulator as `h`, with a short upstream deadline,
+ * for the tests of timeouts; close it when done.
+ */
+export function startShortTimeoutTwin(
+  h: ZoomHarness,
+  options: { db: DatabaseKind; kind: 'zoom' | 'zoom_server_to_server'; now?: () => number },
+): Promise<ZoomHarness> {
+  return startZoomHarness({
+    ...options,
+    zoom: h.zoom,
+    databaseUrl: h.app.databaseUrl,
+    env: { UPSTREAM_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) },
+  });
 }
 
 /** GET with the session cookie, no redirects followed. */
