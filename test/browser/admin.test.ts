@@ -45,9 +45,10 @@ describe('the /calls/admin page in local mode', () => {
     const page = admin.page;
 
     expect(await page.locator('#provider-jitsi_meet').isChecked()).toBe(true);
-    // Providers without settings cannot be chosen, and say why.
-    expect(await page.locator('#provider-big_blue_button').isDisabled()).toBe(true);
-    expect(await page.locator('#provider-big_blue_button-reason').textContent()).toMatch(/^Not available: /);
+    // Providers without settings cannot be chosen, and say why. Local mode simulates Zoom's
+    // general OAuth app and BigBlueButton, but not a server-to-server Zoom account.
+    expect(await page.locator('#provider-zoom_server_to_server').isDisabled()).toBe(true);
+    expect(await page.locator('#provider-zoom_server_to_server-reason').textContent()).toMatch(/^Not available: /);
 
     await page.getByLabel('None: calls are turned off').check();
     await page.getByRole('button', { name: 'Save provider' }).click();
