@@ -181,6 +181,17 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     expect(res.text).toContain('Connect Zoom again');
   });
 
+  test('when Zoom refuses the code itself (invalid_grant: made up, expired or used), then a 400 page, not a 502', async () => {
+    const user = newUser();
+    const callback = new URL(await authorizeAtZoom(h.app, user));
+    callback.searchParams.set('code', 'sim_code_made_up');
+    const res = await browse(callback.toString(), user);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Zoom did not accept the authorization code');
+    expect(res.text).toContain('Connect Zoom again');
+    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).toBeNull();
+  });
+
   test('when the token endpoint hangs during the exchange, then a 504 page', async () => {
     const user = newUser();
     const callback = await authorizeAtZoom(h.app, user);

@@ -17,14 +17,16 @@ import { escapeHtml, renderPage } from '../../web/html.js';
 
 /** A failure the simulator can be told to produce instead of its normal answer. */
 export type SimulatedFailure =
-  /** Answer this status and body as text/plain. */
-  | { kind: 'status'; status: number; body: string }
+  /** Answer this status and body as text/plain (or as `headers` say, e.g. an HTML error page with Retry-After). */
+  | { kind: 'status'; status: number; body: string; headers?: Record<string, string> }
   /** Never answer. */
   | { kind: 'hang' }
   /** Destroy the connection without an answer. */
   | { kind: 'reset' }
-  /** Redirect (302) to this location. */
-  | { kind: 'redirect'; location: string }
+  /** Redirect (302) to this location, or to the request's own URL (a redirect loop). */
+  | { kind: 'redirect'; location?: string }
+  /** Promise an XML body, send its first bytes, then drop the connection. */
+  | { kind: 'truncated' }
   /** Answer 200 with an HTML page, as a web server that is not BBB would. */
   | { kind: 'non_xml' }
   /** Answer SUCCESS without the call's fields (e.g. `create` without `createTime`). */
@@ -410,7 +412,11 @@ function sendFailure(
 ): void {
   switch (failure.kind) {
     case 'status':
-      res.status(failure.status).type('text/plain').send(failure.body);
+      res
+        .status(failure.status)
+        .type('text/plain')
+        .set(failure.headers ?? {})
+        .send(failure.body);
       return;
     case 'hang':
       return;
@@ -418,7 +424,12 @@ function sendFailure(
       req.socket.destroy();
       return;
     case 'redirect':
-      res.redirect(302, failure.location);
+      res.redirect(302, failure.location ?? `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`);
+      return;
+    case 'truncated':
+      res.writeHead(200, { 'content-type': 'application/xml', 'content-length': '512' });
+      res.write('<response><returncode>SUCCESS</returncode><meetingID>');
+      setImmediate(() => req.socket.destroy());
       return;
     case 'non_xml':
       res.type('html').send('<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>');

@@ -25,7 +25,18 @@ export type ZoomSimFailure =
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'rate_limited'; retryAfter?: string }
-  | { kind: 'invalid_token' };
+  | { kind: 'invalid_token' }
+  /** Wait, then answer normally (a slow Zoom: past the client's deadline, the work is still done). */
+  | { kind: 'delay'; ms: number }
+  /** 302 to `location`, or to the request's own URL (a redirect loop). */
+  | { kind: 'redirect'; location?: string }
+  /** Promise a JSON body, send its first bytes, then drop the connection. */
+  | { kind: 'truncated'; status?: number }
+  /**
+   * Do the work (a refresh rotates the refresh token, a meeting is created) but never send
+   * the answer: Zoom acted and the answer was lost on the way.
+   */
+  | { kind: 'answer_lost' };
 
 /** A user of the simulated Zoom account. */
 export interface ZoomSimUser {
@@ -165,6 +176,24 @@ export function createZoomSimulator(options: ZoomSimulatorOptions): ZoomSimulato
     const failure = failures.get(endpoint)?.shift();
     if (!failure) return false;
     switch (failure.kind) {
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, failure.ms));
+        return false;
+      case 'answer_lost':
+        // The handler runs, but whatever it answers goes nowhere; the connection stays open.
+        res.json = () => res;
+        res.send = () => res;
+        return false;
+      case 'redirect':
+        res.redirect(302, failure.location ?? `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`);
+        break;
+      case 'truncated': {
+        const body = '{"access_token":"sim_at_truncated","join_url":"https://';
+        res.writeHead(failure.status ?? 200, { 'content-type': 'application/json', 'content-length': '512' });
+        res.write(body);
+        setImmediate(() => req.socket.destroy());
+        break;
+      }
       case 'json':
         res
           .status(failure.status)

@@ -51,6 +51,11 @@ export async function checkJitsiServer(base: string, options: { timeoutMs: numbe
       detail: `${url} answered HTTP ${status}, redirecting${target}; use the final address as the Jitsi URL`,
     };
   }
+  if (status === 429) {
+    const retryAfter = z.string().safeParse(response.headers['retry-after']);
+    const when = retryAfter.success ? ` (Retry-After: ${retryAfter.data.slice(0, 40)})` : '';
+    return { status: 'failed', reason: 'rate_limited', detail: `${url} answered HTTP 429, too many requests${when}` };
+  }
   if (status >= 500) {
     return { status: 'failed', reason: 'server_error', detail: `${url} answered HTTP ${status}` };
   }

@@ -110,6 +110,15 @@ export function createZoomOAuthClient(settings: ZoomOAuthSettings): ZoomOAuthCli
         });
         return grant(response, 'authorization code');
       } catch (error) {
+        // A code that is expired, already used or made up is the caller's, not our
+        // credentials' fault: Zoom answers it invalid_grant.
+        if (error instanceof client.ResponseBodyError && error.error === 'invalid_grant') {
+          throw new CallgateError(
+            'BAD_REQUEST',
+            'code: Zoom did not accept the authorization code (expired or already used)',
+            { cause: error, fields: { field: 'code' } },
+          );
+        }
         throw oauthError(error);
       }
     },
