@@ -388,10 +388,18 @@ const table = rows
 const header = `| ${'section'.padEnd(8)} | ${'measure'.padEnd(width)} | ${'value'.padStart(12)} |\n|${'-'.repeat(10)}|${'-'.repeat(width + 2)}|${'-'.repeat(14)}|`;
 process.stdout.write(`${header}\n${table}\n\n${JSON.stringify(json, null, 2)}\n`);
 
+/** How to read the table; written into BENCHMARKS.md with it. */
+const READING = [
+  'Reading the figures:',
+  '- "added p50 / p99" is callgate\'s latency minus the same request sent straight at the simulator, at the same concurrency. Once the 2 cores (shared by autocannon, the simulator and callgate) saturate, both sides queue and a difference of two p99s can even be negative; the 1-client row is the overhead of callgate itself.',
+  '- "provider requests each" counts what reached the simulator per callgate request over a fixed number of requests (no retries, no token fetches at steady state).',
+  '- "CPU per request" is callgate\'s user+system CPU time (from /proc) divided by requests: the figure that decides where queueing starts on a given machine.',
+].join('\n');
+
 if (!process.argv.includes('--no-write')) {
   const machine = `${process.version}, ${(await import('node:os')).cpus().length} cores`;
   writeFileSync(
     `${ROOT}BENCHMARKS.md`,
-    `# Benchmarks\n\nProduced by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, Node ${machine}; ${CONNECTIONS} connections, best of ${ROUNDS} × ${SECONDS} s rounds, load generator autocannon in the same machine).\nBaselines are measured in the same run; compare ratios, not absolute numbers, across machines.\n\n${header}\n${table}\n\n<details><summary>JSON</summary>\n\n\`\`\`json\n${JSON.stringify(json, null, 2)}\n\`\`\`\n</details>\n`,
+    `# Benchmarks\n\nProduced by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, Node ${machine}; ${CONNECTIONS} connections, best of ${ROUNDS} × ${SECONDS} s rounds, load generator autocannon in the same machine).\nBaselines are measured in the same run; compare ratios, not absolute numbers, across machines.\n\n${READING}\n\n${header}\n${table}\n\n<details><summary>JSON</summary>\n\n\`\`\`json\n${JSON.stringify(json, null, 2)}\n\`\`\`\n</details>\n`,
   );
 }
