@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import {
   axeViolations,
-  launchBrowser,
   openPage,
   screenshot,
   signIn,
-  startLocalServer,
   tabTo,
   type LocalServer,
+  useLocalModeBrowser,
 } from './support.js';
 
 /** Opens the admin page the way a demo user does: through the demo's link. */
@@ -28,13 +27,9 @@ async function startCall(page: Page): Promise<string> {
 describe('the /calls/admin page in local mode', () => {
   let server: LocalServer;
   let browser: Browser;
-  beforeAll(async () => {
-    server = await startLocalServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  useLocalModeBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
   });
 
   test('when an admin turns calls off and on again, then the demo shows CALLS_DISABLED, then calls work', async () => {

@@ -3,18 +3,17 @@
  * the creator, by another member of the organization and by someone from elsewhere, against
  * the in-process BigBlueButton simulator; and callgate's error pages under /calls/.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import {
   axeViolations,
   chooseProvider,
-  launchBrowser,
   openPage,
   recordErrors,
   screenshot,
   signIn,
-  startLocalServer,
   type LocalServer,
+  useLocalModeBrowser,
 } from './support.js';
 
 const ORG = 'bbbco';
@@ -43,15 +42,11 @@ describe('BigBlueButton links from /demo in local mode', () => {
   let server: LocalServer;
   let browser: Browser;
   let joinPrefix: string;
-  beforeAll(async () => {
-    server = await startLocalServer();
-    browser = await launchBrowser();
+  useLocalModeBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
     joinPrefix = `${server.url}/_simulators/bigbluebutton/api/join?`;
     await chooseProvider(browser, server, { org: ORG, provider: 'big_blue_button', name: 'BigBlueButton' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test('when the creator, another member and an outsider open the link, then MODERATOR, VIEWER and a 403 page', async () => {

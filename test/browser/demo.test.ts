@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import {
   axeViolations,
-  launchBrowser,
   openPage,
   screenshot,
   signIn,
-  startLocalServer,
   tabTo,
   type LocalServer,
+  useLocalModeBrowser,
 } from './support.js';
 
 const JITSI_VIDEO = /^https:\/\/meet\.jit\.si\/[a-z0-9]{20}#config\.startWithVideoMuted=false$/;
@@ -17,13 +16,9 @@ const JITSI_VOICE = /^https:\/\/meet\.jit\.si\/[a-z0-9]{20}#config\.startWithVid
 describe('the /demo page in local mode', () => {
   let server: LocalServer;
   let browser: Browser;
-  beforeAll(async () => {
-    server = await startLocalServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  useLocalModeBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
   });
 
   test('when local mode starts, then it prints the demo URL to open', () => {

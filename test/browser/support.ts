@@ -2,6 +2,7 @@
  * Browser-test support: starts the REAL built server (`node dist/main.js`) in local mode in
  * a fresh directory, and a headless Chromium to drive it.
  */
+import { afterAll, beforeAll } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -200,4 +201,22 @@ export async function tabTo(page: Page, selector: string, limit = 40): Promise<v
     await page.keyboard.press('Tab');
   }
   throw new Error(`${selector} not reached with ${limit} presses of Tab`);
+}
+
+/**
+ * Starts local mode and Chromium before a suite and stops both after it; `ready` gets
+ * them once both are up (suites keep them, and may do more set-up there).
+ */
+export function useLocalModeBrowser(ready: (server: LocalServer, browser: Browser) => void | Promise<void>): void {
+  let server: LocalServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startLocalServer();
+    browser = await launchBrowser();
+    await ready(server, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

@@ -3,20 +3,19 @@
  * on the in-process Zoom simulator's authorize page, callgate's completion page, and the
  * retried call. Nothing is faked in the browser except, in the axe test, window.close.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import {
   axeViolations,
   chooseProvider,
   focusIs,
-  launchBrowser,
   openPage,
   recordErrors,
   screenshot,
   signIn,
-  startLocalServer,
   tabTo,
   type LocalServer,
+  useLocalModeBrowser,
 } from './support.js';
 
 const ORG = 'zoomco';
@@ -46,15 +45,11 @@ describe('Zoom authorization from /demo in local mode', () => {
   let server: LocalServer;
   let browser: Browser;
   let joinUrl: RegExp;
-  beforeAll(async () => {
-    server = await startLocalServer();
-    browser = await launchBrowser();
+  useLocalModeBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
     joinUrl = new RegExp(`^${server.url.replace(/\./g, '\\.')}/_simulators/zoom/j/\\d{11}\\?pwd=[0-9a-f]{8}$`);
     await chooseProvider(browser, server, { org: ORG, provider: 'zoom', name: 'Zoom' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test('when a user allows callgate in the popup, then the popup closes and the retried call posts a Zoom link', async () => {
