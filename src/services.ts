@@ -50,9 +50,7 @@ export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
   const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
-  const registry = new ProviderRegistry(
-    createProviders({ config: options.config, store: options.store, logger: options.logger, now, zoomUserApp: zoom }),
-  );
+  const registry = new ProviderRegistry(createProviders({ config: options.config, now, zoomUserApp: zoom }));
   const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
   return {
     config: options.config,

@@ -1,7 +1,5 @@
 /** Builds every provider from the config. */
 import type { Config } from '../config/index.js';
-import type { Logger } from '../log.js';
-import type { Store } from '../store/types.js';
 import { createBigBlueButtonProvider, type BigBlueButtonDeps } from './bigbluebutton/bigBlueButtonProvider.js';
 import { createJitsiProvider } from './jitsi/jitsiProvider.js';
 import type { ProviderMap } from './registry.js';
@@ -12,8 +10,6 @@ import { createZoomServerToServerProvider } from './zoom/zoomServerToServerProvi
 /** What providers are built from. */
 export interface ProviderDeps {
   config: Config;
-  store: Store;
-  logger: Logger;
   now: () => number;
   /** The general Zoom OAuth app, shared with the Zoom routes. */
   zoomUserApp: ZoomUserApp;

@@ -34,15 +34,23 @@ export interface BigBlueButtonJoin {
 /** The path of the join page. */
 export const JOIN_PATH = '/calls/bigbluebutton/join';
 
-function clientOf(deps: BigBlueButtonDeps): BbbClient {
+/** The client, built once; a getter that refuses when the settings are incomplete. */
+function configuredClient(deps: BigBlueButtonDeps): () => BbbClient {
   const { url, secret, checksumAlgorithm } = deps.config;
-  if (!url || !secret) throw new CallgateError('PROVIDER_NOT_CONFIGURED', BBB_NOT_CONFIGURED);
-  return createBbbClient({ url, secret, algorithm: checksumAlgorithm, timeoutMs: deps.upstreamTimeoutMs });
+  const client =
+    url && secret
+      ? createBbbClient({ url, secret, algorithm: checksumAlgorithm, timeoutMs: deps.upstreamTimeoutMs })
+      : null;
+  return () => {
+    if (!client) throw new CallgateError('PROVIDER_NOT_CONFIGURED', BBB_NOT_CONFIGURED);
+    return client;
+  };
 }
 
 /** Creates the BigBlueButton provider. */
 export function createBigBlueButtonProvider(deps: BigBlueButtonDeps): Provider & { id: 'big_blue_button' } {
   const tokens = createJoinTokenCodec(deps.signingSecret);
+  const client = configuredClient(deps);
   return {
     id: 'big_blue_button',
     name: 'BigBlueButton',
@@ -65,7 +73,7 @@ export function createBigBlueButtonProvider(deps: BigBlueButtonDeps): Provider &
       return { url: url.toString() };
     },
     async checkConnection(): Promise<CheckResult> {
-      return checkBigBlueButton(clientOf(deps), deps.config.checksumAlgorithm);
+      return checkBigBlueButton(client(), deps.config.checksumAlgorithm);
     },
   };
 }
@@ -73,9 +81,10 @@ export function createBigBlueButtonProvider(deps: BigBlueButtonDeps): Provider &
 /** Creates the join step. */
 export function createBigBlueButtonJoin(deps: BigBlueButtonDeps): BigBlueButtonJoin {
   const tokens = createJoinTokenCodec(deps.signingSecret);
+  const bbb = configuredClient(deps);
   return {
     async join(identity, token) {
-      const client = clientOf(deps);
+      const client = bbb();
       const claims = tokens.verify(token);
       // Zulip lets any signed-in user open any link; a link is for the org it was made in.
       if (identity.org !== claims.org) {

@@ -5,6 +5,7 @@
  * document, so the server metadata is written out here.
  */
 import * as client from 'openid-client';
+import { isLoopbackHost } from '../../config/urls.js';
 import { CallgateError } from '../../errors.js';
 import { rateLimited, ZOOM_CALL_FAILED, ZOOM_INVALID_CREDENTIALS } from './zoomApi.js';
 
@@ -47,7 +48,7 @@ export interface ZoomOAuthClient {
 /** Whether a URL is plain http to a loopback host: the only case where http is allowed (tests). */
 export function isLoopbackHttp(url: string): boolean {
   const parsed = new URL(url);
-  return parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  return parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
 }
 
 /** Creates the client. */

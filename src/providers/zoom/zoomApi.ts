@@ -1,6 +1,6 @@
 /**
- * Zoom's REST API and the server-to-server token endpoint over axios: every request has the
- * upstream deadline, follows no redirect, and is never retried here. Answers are mapped to
+ * Zoom's REST API and the server-to-server token endpoint through the one upstream client
+ * (`http/upstream.ts`): every request has the deadline, follows no redirect, and is never retried here. Answers are mapped to
  * CallgateErrors with Zulip's wording; transport failures to PROVIDER_TIMEOUT / PROVIDER_UNAVAILABLE.
  * Error codes: https://developers.zoom.us/docs/api/rest/error-definitions/
  */
@@ -54,7 +54,7 @@ interface RawAnswer {
   json: unknown;
 }
 
-/** Maps an axios transport failure (no HTTP answer) to a CallgateError; the cause is kept. */
+/** Maps a transport failure (no HTTP answer) to a CallgateError; the cause is kept. */
 export function transportError(error: unknown): CallgateError {
   if (error instanceof UpstreamError && error.failure.kind === 'timeout') {
     return new CallgateError('PROVIDER_TIMEOUT', 'Timed out connecting to the Zoom server', { cause: error });
