@@ -64,6 +64,13 @@ export const ROUTES: RouteDoc[] = [
   },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', success: { status: 200 } },
   {
+    method: 'get',
+    path: '/docs',
+    summary: 'This API reference as a readable page',
+    auth: 'none',
+    success: { status: 200, description: 'HTML page' },
+  },
+  {
     method: 'post',
     path: '/api/v1/session',
     summary: 'Set the callgate_session cookie from the Bearer token',

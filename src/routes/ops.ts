@@ -1,6 +1,7 @@
 /** Operations endpoints (SPEC §7): liveness, readiness, metrics, OpenAPI. */
 import { Router } from 'express';
 import { buildOpenApi } from '../openapi.js';
+import { renderDocsPage } from '../web/docsPage.js';
 import type { Services } from '../services.js';
 
 const READY_TIMEOUT_MS = 2000;
@@ -9,6 +10,7 @@ const READY_TIMEOUT_MS = 2000;
 export function opsRoutes(services: Services): Router {
   const router = Router();
   const openapi = buildOpenApi(services.config.publicUrl);
+  const docs = renderDocsPage(openapi);
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -26,6 +28,9 @@ export function opsRoutes(services: Services): Router {
   });
   router.get('/openapi.json', (_req, res) => {
     res.json(openapi);
+  });
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(docs);
   });
   return router;
 }
