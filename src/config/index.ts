@@ -17,10 +17,7 @@ export { encryptionKeyId, type EncryptionKey } from './core.js';
 
 /** A start-up problem; its message is one line that names the setting. */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
+  override name = 'ConfigError';
 }
 
 /** The built-in modules' settings, each under its module's key. */
