@@ -1,4 +1,4 @@
-/** `GET /docs`: the readable API reference, generated from the OpenAPI document. */
+/** `GET /docs`, the readable API reference generated from the OpenAPI document, and the site icon. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ERROR_STATUS } from '../src/errors.js';
 import { renderDocsPage } from '../src/web/docsPage.js';
@@ -33,6 +33,15 @@ describe('API reference page', () => {
     // Request fields come from the schemas, e.g. the create-call body.
     expect(page.text).toContain('<code>meeting_name</code>');
     expect(page.text).toContain('<code>is_video_call</code>');
+  });
+
+  test('when a browser asks for /favicon.ico, then it gets a PNG icon, not a 404', async () => {
+    const res = await fetch(`${app.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\/png/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(bytes.readUInt32BE(16)).toBe(32);
   });
 
   test('when a document carries markup in its texts, then the page shows it as text', () => {
