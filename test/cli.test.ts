@@ -61,6 +61,15 @@ describe('operator commands', () => {
     expect(String(result.stdout)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
 
+  test('when check-config runs in local mode, then it agrees with the running server: simulated providers are available', () => {
+    const result = run('checkConfig', []);
+    expect(result.status).toBe(0);
+    const stdout = String(result.stdout);
+    expect(stdout).toMatch(/^\s+zoom\s+available \(simulated in local mode\)$/m);
+    expect(stdout).toMatch(/^\s+big_blue_button\s+available \(simulated in local mode\)$/m);
+    expect(stdout).toMatch(/^\s+jitsi_meet\s+available$/m);
+  });
+
   test('when the configuration is bad, then the command says which setting in one line and exits 1', () => {
     const result = run('checkConfig', [], { CALLS_PER_MINUTE: 'lots' });
     expect(result.status).toBe(1);

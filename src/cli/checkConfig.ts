@@ -14,8 +14,16 @@ the others are not. Exits 1 when the configuration would not start.
 `;
 
 await runCommand({ name: 'check-config', help: HELP, options: {} }, async () => {
-  const { config, warnings } = loadConfig();
-  for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
+  const loaded = loadConfig();
+  let config = loaded.config;
+  for (const warning of loaded.warnings) process.stdout.write(`warning: ${warning}\n`);
+  // Local mode serves providers without settings from its simulators: say so, as the
+  // running server would offer them.
+  let simulated: string[] = [];
+  if (config.mode === 'local') {
+    const { localSimulators } = await import('../local/simulators/index.js');
+    ({ config, simulated } = await localSimulators(config));
+  }
   const store = await openStore(config.databaseUrl);
   try {
     const services = createServices({ config, store, logger: createLogger({ level: 'silent' }) });
@@ -24,7 +32,7 @@ await runCommand({ name: 'check-config', help: HELP, options: {} }, async () => 
     );
     for (const provider of services.registry.describe({ org: 'example', fields: {} })) {
       process.stdout.write(
-        `  ${provider.id.padEnd(22)} ${provider.available ? 'available' : `unavailable: ${provider.reason}`}\n`,
+        `  ${provider.id.padEnd(22)} ${provider.available ? `available${simulated.includes(provider.id) ? ' (simulated in local mode)' : ''}` : `unavailable: ${provider.reason}`}\n`,
       );
     }
     for (const module of config.modules) {
