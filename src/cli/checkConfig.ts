@@ -10,7 +10,7 @@ try {
   const store = await openStore(config.databaseUrl);
   const services = createServices({ config, store, logger: createLogger({ level: 'silent' }) });
   process.stdout.write(`mode: ${config.mode}\ndatabase: ${store.kind}\npublic URL: ${config.publicUrl}\nproviders:\n`);
-  for (const provider of services.registry.describe({ org: 'example', jitsiServerUrl: null })) {
+  for (const provider of services.registry.describe({ org: 'example', fields: {} })) {
     process.stdout.write(
       `  ${provider.id.padEnd(22)} ${provider.available ? 'available' : `unavailable: ${provider.reason}`}\n`,
     );

@@ -44,9 +44,7 @@ export class OrgSettingsService {
       ? { org, videoChatProvider: stored.videoChatProvider, jitsiServerUrl: stored.jitsiServerUrl }
       : {
           org,
-          videoChatProvider: this.deps.registry.availability('jitsi_meet', { org, jitsiServerUrl: null }).available
-            ? 'jitsi_meet'
-            : 'disabled',
+          videoChatProvider: this.deps.registry.defaultFor({ org, fields: {} }),
           jitsiServerUrl: null,
         };
     this.cache.set(org, settings);
@@ -83,7 +81,7 @@ export class OrgSettingsService {
 
 /** The provider-facing view of settings. */
 export function orgContext(settings: OrgSettings): OrgContext {
-  return { org: settings.org, jitsiServerUrl: settings.jitsiServerUrl };
+  return { org: settings.org, fields: { jitsi_server_url: settings.jitsiServerUrl } };
 }
 
 /** Parses an admin's Jitsi URL: `"default"` or null reset it; otherwise a checked server URL. */

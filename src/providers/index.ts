@@ -2,7 +2,7 @@
 import type { Config } from '../config/index.js';
 import { createBigBlueButtonProvider, type BigBlueButtonDeps } from './bigbluebutton/bigBlueButtonProvider.js';
 import { createJitsiProvider } from './jitsi/jitsiProvider.js';
-import type { ProviderMap } from './registry.js';
+import type { Provider } from './types.js';
 import type { ZoomUserApp } from './zoom/wiring.js';
 import { createZoomProvider } from './zoom/zoomProvider.js';
 import { createZoomServerToServerProvider } from './zoom/zoomServerToServerProvider.js';
@@ -26,9 +26,9 @@ export function bigBlueButtonDeps(config: Config): BigBlueButtonDeps {
 }
 
 /** Creates the provider map. */
-export function createProviders(deps: ProviderDeps): ProviderMap {
+export function createProviders(deps: ProviderDeps): Provider[] {
   const { config } = deps;
-  return {
+  return Object.values({
     jitsi_meet: createJitsiProvider({ config, now: deps.now }),
     zoom: createZoomProvider({
       config: config.zoom,
@@ -43,5 +43,5 @@ export function createProviders(deps: ProviderDeps): ProviderMap {
       now: deps.now,
     }),
     big_blue_button: createBigBlueButtonProvider(bigBlueButtonDeps(config)),
-  };
+  });
 }

@@ -23,7 +23,7 @@ export const ROOM_NAME_LENGTH = 20;
 
 /** The Jitsi base URL for an org: its own, else the server's; null when neither exists. */
 export function jitsiBaseUrl(config: Config['jitsi'], orgContext: OrgContext): string | null {
-  return orgContext.jitsiServerUrl ?? config.serverUrl;
+  return orgContext.fields['jitsi_server_url'] ?? config.serverUrl;
 }
 
 /** Creates the Jitsi Meet provider. */
@@ -36,6 +36,7 @@ export function createJitsiProvider(deps: {
   const jitsi = deps.config.jitsi;
   return {
     id: 'jitsi_meet',
+    defaultForNewOrgs: true,
     name: 'Jitsi Meet',
     capabilities: { voiceOnly: true, requiresUserAuthorization: false },
     availability(orgContext) {
