@@ -17,10 +17,15 @@ export function meRoutes(services: Services): Router {
     logger: services.logger,
     async availableProviders(identity) {
       const context = orgContext(await services.orgSettings.get(identity.org));
+      // A provider's own availability decides; a spec without a provider counts when configured.
       return services.userAuth
         .entries()
-        .map((entry) => entry.spec.providerId)
-        .filter((id) => services.registry.has(id) && services.registry.availability(id, context).available);
+        .filter(({ spec, client }) =>
+          services.registry.has(spec.providerId)
+            ? services.registry.availability(spec.providerId, context).available
+            : client !== null,
+        )
+        .map((entry) => entry.spec.providerId);
     },
   });
 }

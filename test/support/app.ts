@@ -40,6 +40,8 @@ export interface StartAppOptions {
   appOptions?: AppOptions;
   /** Reuse an existing database URL (e.g. to start a second app on the same PostgreSQL). */
   databaseUrl?: string;
+  /** Runs after the services are built and before the routes are (e.g. to register a test OAuth provider). */
+  beforeBuild?: (services: Services) => void;
 }
 
 /** A running app. */
@@ -95,6 +97,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     dataDir: tempDir ?? tmpdir(),
   });
   const services = createServices({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
+  options.beforeBuild?.(services);
   server.on('request', buildApp(services, options.appOptions));
 
   return {
