@@ -151,6 +151,12 @@ describe.each(kinds)('per-user authorization of any OAuth provider (%s)', (db) =
       env: { HOST_ORIGIN: 'https://chat.example.com' },
       beforeBuild(services) {
         handle = services.userAuth.register(spec);
+        services.userAuth.register({
+          ...spec,
+          providerId: 'other_video',
+          path: 'other_video',
+          displayName: 'Other Video',
+        });
       },
     });
   });
@@ -265,13 +271,17 @@ describe.each(kinds)('per-user authorization of any OAuth provider (%s)', (db) =
     expect(await app.store.userTokens.get('acme_video', 'acme', identity.userId)).toBeNull();
   });
 
-  test("when a state issued for one provider is presented to another's complete, then it is refused", async () => {
-    const { token } = newUser();
+  test("when a state issued for one provider is presented to another's complete, then it is refused and used up", async () => {
+    const { token, identity } = newUser();
     const register = await browse(`${app.url}/calls/acme_video/register`, token);
     const approval = await browse(register.location ?? '');
-    const wrong = (approval.location ?? '').replace('/calls/acme_video/complete', '/calls/zoom/complete');
+    const wrong = (approval.location ?? '').replace('/calls/acme_video/complete', '/calls/other_video/complete');
     const res = await browse(wrong, token);
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.text).not.toContain('value: true');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Invalid Other Video session identifier');
+    expect(res.text).toContain('type: "other_video_token", value: false');
+    expect(await app.store.userTokens.get('other_video', 'acme', identity.userId)).toBeNull();
+    // Taken by the failed attempt: the right provider no longer accepts it either.
+    expect((await browse(approval.location ?? '', token)).status).toBe(400);
   });
 });
