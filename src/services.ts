@@ -2,20 +2,20 @@
  * Wiring: builds every service from the config and the store. The app and the CLI both
  * start here; tests pass their own config, store and logger.
  */
-import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
+import { createIdentityVerifier, type Identity, type IdentityVerifier } from './auth/identity.js';
 import { createCallService } from './calls/createCall.js';
 import { createCallRateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { OrgSettingsService } from './orgs/orgSettings.js';
+import { orgContext, OrgSettingsService } from './orgs/orgSettings.js';
 import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joinLink.js';
 import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
 import { bigBlueButtonDeps, createProviders } from './providers/index.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Store } from './store/types.js';
 import { createTokenCipher } from './crypto/tokenCipher.js';
-import { createUserAuthService, type UserAuthService } from './userAuth/service.js';
+import { createUserAuth, type UserAuth } from './userAuth/index.js';
 
 /** Everything a request handler may use. */
 export interface Services {
@@ -32,7 +32,7 @@ export interface Services {
   /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
   bigBlueButton: BigBlueButtonJoin;
   /** Per-user authorization (SPEC §5): every OAuth provider's flow, tokens and connections. */
-  userAuth: UserAuthService;
+  userAuth: UserAuth;
   now: () => number;
 }
 
@@ -51,19 +51,29 @@ export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
   const { config, store } = options;
-  const userAuth = createUserAuthService({
-    oauthStates: store.oauthStates,
-    userTokens: store.userTokens,
+  const userAuth = createUserAuth({
+    store,
     cipher: createTokenCipher(config.tokenEncryption),
     publicUrl: config.publicUrl,
-    timeoutMs: config.upstreamTimeoutMs,
+    hostOrigin: config.hostOrigin,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
     logger: options.logger,
     now,
+    // Runs per request, long after the registry and org settings below exist.
+    async availableProviders(identity: Identity) {
+      const context = orgContext(await orgSettings.get(identity.org));
+      // A provider's own availability decides; a spec without a provider counts when configured.
+      return userAuth.service
+        .entries()
+        .filter(({ spec, client }) =>
+          registry.has(spec.providerId) ? registry.availability(spec.providerId, context).available : client !== null,
+        )
+        .map((entry) => entry.spec.providerId);
+    },
   });
-  const registry = new ProviderRegistry(
-    createProviders({ config, now, userTokens: (spec) => userAuth.register(spec) }),
-  );
+  const registry = new ProviderRegistry(createProviders({ config, now, userTokens: userAuth.userTokens }));
   const orgSettings = new OrgSettingsService({ store: store.orgSettings, registry, now });
+
   return {
     config: options.config,
     store: options.store,

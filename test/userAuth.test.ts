@@ -150,8 +150,8 @@ describe.each(kinds)('per-user authorization of any OAuth provider (%s)', (db) =
       now: () => clock,
       env: { HOST_ORIGIN: 'https://chat.example.com' },
       beforeBuild(services) {
-        handle = services.userAuth.register(spec);
-        services.userAuth.register({
+        handle = services.userAuth.userTokens(spec);
+        services.userAuth.userTokens({
           ...spec,
           providerId: 'other_video',
           path: 'other_video',

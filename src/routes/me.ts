@@ -1,37 +1,18 @@
 /**
  * Serves the per-user authorization route entries (`src/userAuth/routes.ts`) on Express.
  * TEMPORARY (R2): a minimal stand-in for the route table (R1's `src/http/routeTable.ts`),
- * which replaces this file at the merge by taking `userAuthRouteEntries` into its table.
+ * which replaces this file at the merge by taking `services.userAuth.routes()` into its table.
  */
 import { Router, type RequestHandler } from 'express';
 import { requireBearer, requireSession } from '../auth/middleware.js';
 import type { RouteEntry } from '../http/route.js';
 import { sendSuccess } from '../http/respond.js';
 import { parseInput } from '../http/validate.js';
-import { orgContext } from '../orgs/orgSettings.js';
 import type { Services } from '../services.js';
-import { userAuthRouteEntries } from '../userAuth/routes.js';
 
 /** Routes about the caller and their provider connections. */
 export function meRoutes(services: Services): Router {
-  const entries = userAuthRouteEntries({
-    userAuth: services.userAuth,
-    publicUrl: services.config.publicUrl,
-    hostOrigin: services.config.hostOrigin,
-    logger: services.logger,
-    async availableProviders(identity) {
-      const context = orgContext(await services.orgSettings.get(identity.org));
-      // A provider's own availability decides; a spec without a provider counts when configured.
-      return services.userAuth
-        .entries()
-        .filter(({ spec, client }) =>
-          services.registry.has(spec.providerId)
-            ? services.registry.availability(spec.providerId, context).available
-            : client !== null,
-        )
-        .map((entry) => entry.spec.providerId);
-    },
-  });
+  const entries = services.userAuth.routes();
   const router = Router();
   for (const entry of entries) router[entry.method](entry.path, guard(services, entry), serve(entry));
   return router;

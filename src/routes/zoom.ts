@@ -36,7 +36,7 @@ export function zoomRoutes(services: Services): Router {
       return;
     }
     if (action.kind === 'deauthorized') {
-      const tokens = services.userAuth.entry('zoom')?.handle;
+      const tokens = services.userAuth.service.entry('zoom')?.handle;
       const deleted = tokens ? await tokens.forgetAccount(action.zoomUserId, action.zoomAccountId) : 0;
       log.info({ deleted }, 'zoom app deauthorized; tokens deleted');
       sendSuccess(res, { deleted });
