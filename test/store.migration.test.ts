@@ -93,7 +93,7 @@ async function createRelease01Database(
 /** Reads rows straight from the database. */
 async function readRows(kind: DatabaseKind, url: string, sql: string): Promise<unknown[]> {
   if (kind === 'sqlite') {
-    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
+    const db = new Database(url.slice('sqlite:'.length));
     try {
       return db.prepare(sql).all();
     } finally {

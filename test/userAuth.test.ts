@@ -10,6 +10,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Identity } from '../src/auth/identity.js';
+import { z } from 'zod';
+import { defineProviderModule } from '../src/providers/module.js';
+import type { Provider } from '../src/providers/types.js';
 import type { OAuthSpec, UserTokens } from '../src/userAuth/types.js';
 import { api, startApp, type TestApp } from './support/app.js';
 import { databaseKinds } from './support/databases.js';
@@ -145,19 +148,32 @@ describe.each(kinds)('per-user authorization of any OAuth provider (%s)', (db) =
       describeAuthorizeError: (error) =>
         error === 'personal_account' ? 'Personal Acme accounts cannot create meetings' : null,
     };
+    const module = defineProviderModule({
+      key: 'acme_test',
+      ids: ['acme_video', 'other_video'],
+      secretNames: [],
+      settings: z.object({}).transform(() => ({})),
+      create(_settings, core) {
+        handle = core.userTokens(spec);
+        const other = { ...spec, providerId: 'other_video', path: 'other_video', displayName: 'Other Video' };
+        const provider = (oauthSpec: OAuthSpec, tokens: UserTokens): Provider => ({
+          id: oauthSpec.providerId,
+          name: oauthSpec.displayName,
+          capabilities: { voiceOnly: false, requiresUserAuthorization: true },
+          oauth: oauthSpec,
+          availability: () => ({ available: true }),
+          async createCall({ identity }) {
+            return { url: `https://video.example/${await tokens.accessToken(identity)}` };
+          },
+        });
+        return { providers: [provider(spec, handle), provider(other, core.userTokens(other))] };
+      },
+    });
     app = await startApp({
       db,
       now: () => clock,
       env: { HOST_ORIGIN: 'https://chat.example.com' },
-      beforeBuild(services) {
-        handle = services.userAuth.userTokens(spec);
-        services.userAuth.userTokens({
-          ...spec,
-          providerId: 'other_video',
-          path: 'other_video',
-          displayName: 'Other Video',
-        });
-      },
+      extraModules: [module],
     });
   });
   afterAll(async () => {
@@ -197,6 +213,15 @@ describe.each(kinds)('per-user authorization of any OAuth provider (%s)', (db) =
     expect(oauth.tokenRequests.at(-1)).toMatchObject({ grant_type: 'authorization_code', client_id: CLIENT.id });
     const me = await api(app, 'GET', '/api/v1/me', { token });
     expect(me.body['connections']).toMatchObject({ acme_video: { connected: true } });
+    // The org picks the made-up provider; its createCall gets the stored token from the handle.
+    const admin = app.token({ role: 'admin', userId: 'admin-1' });
+    const patched = await api(app, 'PATCH', '/api/v1/orgs/acme/settings', {
+      token: admin,
+      body: { video_chat_provider: 'acme_video' },
+    });
+    expect(patched.status).toBe(200);
+    const call = await api(app, 'POST', '/api/v1/calls', { token, body: {} });
+    expect(call.body).toMatchObject({ provider: 'acme_video', url: `https://video.example/${access}` });
   });
 
   test('when a refresh answer has no refresh token, then the old one is kept and works again', async () => {

@@ -13,6 +13,8 @@ import { mintToken, type MintOptions } from '../../src/auth/identity.js';
 import { buildConfig, type Config, type Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/log.js';
+import type { ProviderModule } from '../../src/providers/module.js';
+import { PROVIDER_MODULES } from '../../src/providers/modules.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -40,8 +42,8 @@ export interface StartAppOptions {
   appOptions?: AppOptions;
   /** Reuse an existing database URL (e.g. to start a second app on the same PostgreSQL). */
   databaseUrl?: string;
-  /** Runs after the services are built and before the routes are (e.g. to register a test OAuth provider). */
-  beforeBuild?: (services: Services) => void;
+  /** Extra provider modules after the built-in ones (e.g. a test-only OAuth provider). */
+  extraModules?: readonly ProviderModule[];
 }
 
 /** A running app. */
@@ -95,9 +97,9 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     secrets: { ...TEST_SECRETS, ...options.secrets },
     mode: options.mode ?? 'production',
     dataDir: tempDir ?? tmpdir(),
+    ...(options.extraModules ? { modules: [...PROVIDER_MODULES, ...options.extraModules] } : {}),
   });
   const services = createServices({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
-  options.beforeBuild?.(services);
   server.on('request', buildApp(services, options.appOptions));
 
   return {
