@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineRoute, type RouteEntry } from '../http/route.js';
 import type { Services } from '../services.js';
 import { renderDocsPage } from '../web/docsPage.js';
+import { FAVICON_PNG } from '../web/favicon.js';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -62,6 +63,19 @@ export function opsRoutes(services: Services, openapi: () => Record<string, unkn
       auth: 'none',
       success: { status: 200, description: 'HTML page generated from /openapi.json' },
       handle: () => ({ kind: 'html', html: (docs ??= renderDocsPage(openapi())) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/favicon.ico',
+      summary: 'The site icon (PNG), which browsers ask for on every page',
+      auth: 'none',
+      success: { status: 200, description: 'PNG image' },
+      handle: () => ({
+        kind: 'text',
+        body: FAVICON_PNG,
+        contentType: 'image/png',
+        headers: { 'Cache-Control': 'public, max-age=86400' },
+      }),
     }),
   ];
 }

@@ -9,7 +9,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import { FAVICON_PNG } from './favicon.js';
 
 /**
  * Where the built assets live: `<root>/dist/public`, found from this file both when it runs
@@ -43,10 +42,6 @@ export function createAssets(dir: string = DEFAULT_ASSETS_DIR): Assets {
       extensions: false,
     }),
   );
-  router.get('/favicon.ico', (_req, res) => {
-    res.type('image/png').setHeader('Cache-Control', 'public, max-age=86400');
-    res.send(FAVICON_PNG);
-  });
   return { url: (name) => `${prefix}/${name}`, router };
 }
 
