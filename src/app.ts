@@ -17,6 +17,7 @@ import { buildOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { callRoutes } from './routes/calls.js';
 import { opsRoutes } from './routes/ops.js';
+import { orgCredentialRoutes } from './routes/orgCredentials.js';
 import { orgRoutes } from './routes/orgs.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/session.js';
@@ -40,6 +41,7 @@ export function appRoutes(services: Services, assets: Assets): RouteEntry[] {
     ...sessionRoutes(services),
     ...providerRoutes(services),
     ...orgRoutes(services),
+    ...orgCredentialRoutes(services),
     ...callRoutes(services),
     ...services.providerRoutes,
     ...adminRoutes(assets),

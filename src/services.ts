@@ -11,6 +11,7 @@ import { createTokenCipher } from './crypto/tokenCipher.js';
 import type { RouteEntry } from './http/route.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { OrgCredentialsService } from './orgs/orgCredentials.js';
 import { orgContext, OrgSettingsService } from './orgs/orgSettings.js';
 import { buildModules } from './providers/buildModules.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -26,6 +27,8 @@ export interface Services {
   verifier: IdentityVerifier;
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
+  /** Organizations' own provider credentials (SPEC §10); null when `ORG_CREDENTIALS=off`. */
+  orgCredentials: OrgCredentialsService | null;
   calls: ReturnType<typeof createCallService>;
   /** Routes the provider modules and the user-authorization service contribute. */
   providerRoutes: RouteEntry[];
@@ -81,12 +84,32 @@ export function createServices(options: ServiceOptions): Services {
     signingSecret: config.signingSecret,
     tokenCipher,
     userTokens: userAuth.userTokens,
+    // Runs per request, long after the org settings below exist.
+    async orgContextOf(org: string) {
+      return orgContext(await orgSettings.get(org));
+    },
   });
   const registry = new ProviderRegistry(built.providers);
+  const orgCredentials = config.orgCredentials
+    ? new OrgCredentialsService({
+        repository: store.orgCredentials,
+        cipher: tokenCipher,
+        // Only providers this server built take them (a module may be listed without its provider).
+        specs: config.modules
+          .flatMap((module) => module.orgCredentials ?? [])
+          .filter((spec) => registry.has(spec.providerId)),
+        // Replaced by the address policy of SPEC §9 (issue 11) when it lands; until then only
+        // the URL checks of each spec's schema apply.
+        addressRefusal: () => null,
+        logger: logger.child({ module: 'org-credentials' }),
+        now,
+      })
+    : null;
   const orgSettings = new OrgSettingsService({
     store: store.orgSettings,
     registry,
     fields: built.orgSettingFields,
+    credentials: orgCredentials,
     now,
   });
   return {
@@ -97,6 +120,7 @@ export function createServices(options: ServiceOptions): Services {
     verifier: createIdentityVerifier(config.auth, now),
     registry,
     orgSettings,
+    orgCredentials,
     calls: createCallService({
       callRecords: store.callRecords,
       registry,

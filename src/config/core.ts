@@ -48,6 +48,7 @@ export const coreSettingsSchema = z
       LOG_LEVEL: settingWithDefault('info'),
       UPSTREAM_TIMEOUT_MS: integerSetting(5000, { min: 1, max: 120_000 }),
       CALLS_PER_MINUTE: integerSetting(30, { min: 0, max: 100_000 }),
+      ORG_CREDENTIALS: settingWithDefault('on'),
     }),
     secrets: z.object({
       auth_jwt_secret: optionalSecret(),
@@ -73,6 +74,8 @@ export const coreSettingsSchema = z
     if (!(LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL)) {
       settingIssue(ctx, 'env', 'LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
     }
+    const orgCredentials = env.ORG_CREDENTIALS.trim().toLowerCase();
+    if (orgCredentials !== 'on' && orgCredentials !== 'off') settingIssue(ctx, 'env', 'ORG_CREDENTIALS', 'must be on or off');
     const signingSecret = strongSecret(ctx, 'signing_secret', secrets.signing_secret);
     const current = secrets.token_encryption_key
       ? encryptionKey(ctx, 'token_encryption_key', secrets.token_encryption_key)
@@ -114,6 +117,8 @@ export const coreSettingsSchema = z
       tokenEncryption: { current, previous },
       /** Calls a user may create per minute; 0 disables the limit. */
       callsPerMinute: env.CALLS_PER_MINUTE,
+      /** Organizations may bring their own provider credentials (SPEC §10); `ORG_CREDENTIALS=off` turns it off. */
+      orgCredentials: orgCredentials !== 'off',
     };
   });
 

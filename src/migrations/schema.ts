@@ -103,6 +103,20 @@ UPDATE org_settings SET provider_settings = ${types.jsonObject}('jitsi_server_ur
 ALTER TABLE org_settings DROP COLUMN jitsi_server_url;
 `;
 
+/** Version 5: organizations' own provider credentials (SPEC §10), sealed like user tokens. */
+const orgCredentials = (bigint: string): string => `
+CREATE TABLE org_credentials (
+  org TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  key_id TEXT,
+  ciphertext TEXT,
+  updated_at ${bigint} NOT NULL,
+  updated_by_user_id TEXT NOT NULL,
+  updated_by_name TEXT NOT NULL,
+  PRIMARY KEY (org, provider)
+);
+`;
+
 /** SQLite migrations. */
 export const SQLITE_MIGRATIONS: Migration[] = [
   {
@@ -121,6 +135,7 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     name: 'user_tokens_by_provider',
     sql: byProvider({ bigint: 'INTEGER', json: 'TEXT', jsonObject: 'json_object' }),
   },
+  { version: 5, name: 'org_credentials', sql: orgCredentials('INTEGER') },
 ];
 
 /** PostgreSQL migrations. */
@@ -138,4 +153,5 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       byProvider({ bigint: 'BIGINT', json: 'JSONB', jsonObject: 'jsonb_build_object' }) +
       'ALTER TABLE oauth_states ALTER COLUMN provider DROP DEFAULT;\n',
   },
+  { version: 5, name: 'org_credentials', sql: orgCredentials('BIGINT') },
 ];

@@ -8,7 +8,7 @@ import type { Identity } from '../auth/identity.js';
 import { badRequest } from '../errors.js';
 import type { OrgSettingField } from '../providers/module.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { OrgContext } from '../providers/types.js';
+import type { OrgContext, OrgCredentialState } from '../providers/types.js';
 import type { AuditEntry, OrgSettingsRepository } from '../store/types.js';
 
 /** An organization's effective settings. */
@@ -17,6 +17,16 @@ export interface OrgSettings {
   videoChatProvider: string;
   /** The modules' org fields by wire name; null uses the server's value. */
   fields: Record<string, string | null>;
+  /** The org's own provider credentials by provider id (SPEC §10); empty when it has none or the feature is off. */
+  credentials: Readonly<Record<string, OrgCredentialState>>;
+}
+
+/** Where an organization's own credentials come from (the credentials service), when the feature is on. */
+export interface OrgCredentialsSource {
+  load(org: string): Promise<Record<string, OrgCredentialState>>;
+  onChanged(listener: (org: string) => void): void;
+  /** The organization selected `selected`: removal marks of other providers no longer apply. */
+  clearRemovalMarks(actor: Identity, org: string, selected: string): Promise<void>;
 }
 
 /** A requested change; `undefined` leaves a field as it is, null resets a module field. */
@@ -28,19 +38,25 @@ export interface OrgSettingsPatch {
 /** Reads and changes organization settings. */
 export class OrgSettingsService {
   private readonly cache = new Map<string, OrgSettings>();
+  /** Counts dropped entries: a read that overlapped a drop is answered but not cached. */
+  private generation = 0;
 
   constructor(
     private readonly deps: {
       store: OrgSettingsRepository;
       registry: ProviderRegistry;
       fields: readonly OrgSettingField[];
+      credentials?: OrgCredentialsSource | null;
       now?: () => number;
     },
   ) {
-    deps.store.onChanged((org) => {
+    const drop = (org: string): void => {
+      this.generation += 1;
       if (org === '*') this.cache.clear();
       else this.cache.delete(org);
-    });
+    };
+    deps.store.onChanged(drop);
+    deps.credentials?.onChanged(drop);
   }
 
   /** The modules' org settings fields. */
@@ -52,12 +68,26 @@ export class OrgSettingsService {
   async get(org: string): Promise<OrgSettings> {
     const cached = this.cache.get(org);
     if (cached) return cached;
-    const stored = await this.deps.store.get(org);
+    const generation = this.generation;
+    const [stored, credentials] = await Promise.all([
+      this.deps.store.get(org),
+      this.deps.credentials ? this.deps.credentials.load(org) : Promise.resolve({}),
+    ]);
     const emptyFields = Object.fromEntries(this.deps.fields.map((field) => [field.name, null]));
     const settings: OrgSettings = stored
-      ? { org, videoChatProvider: stored.videoChatProvider, fields: { ...emptyFields, ...stored.providerSettings } }
-      : { org, videoChatProvider: this.deps.registry.defaultFor({ org, fields: {} }), fields: emptyFields };
-    this.cache.set(org, settings);
+      ? {
+          org,
+          videoChatProvider: stored.videoChatProvider,
+          fields: { ...emptyFields, ...stored.providerSettings },
+          credentials,
+        }
+      : {
+          org,
+          videoChatProvider: this.deps.registry.defaultFor({ org, fields: {}, credentials }),
+          fields: emptyFields,
+          credentials,
+        };
+    if (generation === this.generation) this.cache.set(org, settings);
     return settings;
   }
 
@@ -96,12 +126,15 @@ export class OrgSettingsService {
       },
       { org, actorUserId: actor.userId, actorName: actor.name, action: 'settings.update', changes },
     );
+    this.generation += 1;
     this.cache.delete(org);
+    if (changes['video_chat_provider'])
+      await this.deps.credentials?.clearRemovalMarks(actor, org, after.videoChatProvider);
     return after;
   }
 }
 
 /** The provider-facing view of settings. */
 export function orgContext(settings: OrgSettings): OrgContext {
-  return { org: settings.org, fields: settings.fields };
+  return { org: settings.org, fields: settings.fields, credentials: settings.credentials };
 }

@@ -13,7 +13,7 @@ import type { RouteEntry } from '../http/route.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { OAuthSpec, UserTokens } from '../userAuth/types.js';
-import type { Provider } from './types.js';
+import type { OrgContext, Provider } from './types.js';
 
 export type { Provider } from './types.js';
 export type { RouteEntry } from '../http/route.js';
@@ -53,6 +53,11 @@ export interface CoreContext {
   tokenCipher: TokenCipher;
   /** Per-user OAuth tokens for a provider declaring `oauth` (SPEC §5); the generic service provides it. */
   userTokens(spec: OAuthSpec): UserTokens;
+  /**
+   * An organization's context (its settings fields and own credentials), for routes that
+   * act for an organization outside a call creation, e.g. a join link. Cached; call per request.
+   */
+  orgContextOf(org: string): Promise<OrgContext>;
 }
 
 /**
@@ -104,6 +109,31 @@ export interface BuiltModule {
   orgSettings?: OrgSettingField[];
 }
 
+/**
+ * Organization-level credentials of one provider (SPEC §10): an organization's owner brings
+ * its own account, and the provider then uses it for that organization and never the
+ * server's. The core stores them encrypted, validates them with `schema`, keeps secrets
+ * out of every answer, log line and audit entry, and hands the parsed fields to the
+ * provider in `OrgContext.credentials` (see `credentialsFor`).
+ */
+export interface OrgCredentialsSpec {
+  /** The provider id they are for, e.g. `zoom_server_to_server`; one of the module's `ids`. */
+  readonly providerId: string;
+  /**
+   * Parses a complete set (every field present, wire names snake_case, values strings);
+   * a failure is 400 naming the field. It normalises (e.g. URLs) but never resolves names.
+   */
+  readonly schema: z.ZodType<Record<string, string>>;
+  /** Field names whose values are secret: never returned, logged or audited. */
+  readonly secretFields: readonly string[];
+  /** Field names that name the account: a PUT omitting a secret keeps the stored one only when these are unchanged. */
+  readonly accountFields: readonly string[];
+  /** Field names holding URLs the organization sets: they obey SPEC §9 when set and when used. */
+  readonly addressFields?: readonly string[];
+  /** OpenAPI text of the body, e.g. "account_id, client_id, client_secret". */
+  readonly description: string;
+}
+
 /** A provider family's module. `Settings` is what its schema produces. */
 export interface ProviderModule<Key extends string = string, Settings = unknown, Secret extends string = string> {
   /** Config key and folder name, e.g. `zoom`: `config[key]` holds the parsed settings. */
@@ -120,6 +150,8 @@ export interface ProviderModule<Key extends string = string, Settings = unknown,
   create(settings: Settings, core: CoreContext): BuiltModule;
   /** Extra lines for `npm run check-config` (availability is printed by the core). */
   configLines?(settings: Settings): ConfigLine[];
+  /** Organization-level credentials its providers accept (SPEC §10), one per provider id. */
+  readonly orgCredentials?: readonly OrgCredentialsSpec[];
   /** The simulator, as `() => import('./simulator.js')`; called in local mode only. */
   simulator?(): Promise<SimulatorModule<Settings>>;
 }

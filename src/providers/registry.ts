@@ -1,7 +1,7 @@
 /** The provider registry: every built provider by id, with availability and why. */
 import { CallgateError } from '../errors.js';
 import { DISABLED } from './ids.js';
-import type { Availability, OrgContext, Provider } from './types.js';
+import { credentialsFor, type Availability, type OrgContext, type Provider } from './types.js';
 
 /** A provider's description for `GET /api/v1/providers`. */
 export interface ProviderDescription {
@@ -49,7 +49,7 @@ export class ProviderRegistry {
 
   /** Availability of any id; `disabled` is always available. */
   availability(id: string, orgContext: OrgContext): Availability {
-    return id === DISABLED ? { available: true } : this.get(id).availability(orgContext);
+    return id === DISABLED ? { available: true } : availabilityOf(this.get(id), orgContext);
   }
 
   /** Ids available to this organization, `disabled` included. */
@@ -61,7 +61,7 @@ export class ProviderRegistry {
 
   /** The provider an organization never seen before starts with (SPEC §3). */
   defaultFor(orgContext: OrgContext): string {
-    const provider = this.all().find((p) => p.defaultForNewOrgs === true && p.availability(orgContext).available);
+    const provider = this.all().find((p) => p.defaultForNewOrgs === true && availabilityOf(p, orgContext).available);
     return provider?.id ?? DISABLED;
   }
 
@@ -76,7 +76,7 @@ export class ProviderRegistry {
     return [
       disabled,
       ...this.all().map((provider) => {
-        const availability = provider.availability(orgContext);
+        const availability = availabilityOf(provider, orgContext);
         return {
           id: provider.id,
           name: provider.name,
@@ -94,8 +94,23 @@ export class ProviderRegistry {
   /** Throws PROVIDER_NOT_CONFIGURED with the provider's reason when it is not available. */
   requireAvailable(id: string, orgContext: OrgContext): Provider {
     const provider = this.get(id);
-    const availability = provider.availability(orgContext);
+    const availability = availabilityOf(provider, orgContext);
     if (!availability.available) throw new CallgateError('PROVIDER_NOT_CONFIGURED', availability.reason);
     return provider;
   }
+}
+
+/**
+ * A provider's availability for an organization. Where the owner removed the org's own
+ * credentials the provider is not configured for it, whatever the server has: the
+ * server's account is never used in their place (SPEC §10).
+ */
+function availabilityOf(provider: Provider, orgContext: OrgContext): Availability {
+  if (credentialsFor(orgContext, provider.id).kind === 'removed') {
+    return {
+      available: false,
+      reason: `${provider.name}: this organization's own credentials were removed; its owner may enter new ones`,
+    };
+  }
+  return provider.availability(orgContext);
 }

@@ -13,6 +13,29 @@ export interface OrgContext {
    * (e.g. `jitsi_server_url`); null or absent means "the server's".
    */
   fields: Readonly<Record<string, string | null>>;
+  /**
+   * The org's own credentials by provider id (SPEC §10); absent means the server's. Read
+   * them with `credentialsFor`, which also tells apart credentials the owner removed.
+   */
+  credentials?: Readonly<Record<string, OrgCredentialState>>;
+}
+
+/** An organization's own credentials for one provider, or the mark that the owner removed them. */
+export type OrgCredentialState =
+  | { kind: 'own'; fields: Readonly<Record<string, string>>; fingerprint: string }
+  | { kind: 'removed' };
+
+/**
+ * Which credentials a provider uses for an organization: the org's own (`own`, with a
+ * fingerprint that keys per-credential caches), none because the owner removed them
+ * (`removed`: the provider is not configured for this org, and the server's account is
+ * never used in their place), or the server's (`server`).
+ */
+export function credentialsFor(
+  orgContext: OrgContext,
+  providerId: string,
+): OrgCredentialState | { kind: 'server' } {
+  return orgContext.credentials?.[providerId] ?? { kind: 'server' };
 }
 
 /** A request for a new call. */

@@ -1,5 +1,11 @@
 /** Row ↔ record mapping shared by both store implementations. */
-import type { AuditEntry, OAuthStateRecord, OrgSettingsRecord, StoredUserToken } from './types.js';
+import type {
+  AuditEntry,
+  OAuthStateRecord,
+  OrgSettingsRecord,
+  StoredOrgCredentials,
+  StoredUserToken,
+} from './types.js';
 
 /** A database row as the drivers return it. */
 export type Row = Record<string, unknown>;
@@ -92,3 +98,30 @@ export const USER_TOKEN_UPSERT = `ON CONFLICT (provider, org, user_id) DO UPDATE
 export function dailyCountFromRow(row: Row): { day: string; provider: string; count: number } {
   return { day: String(row['day']), provider: String(row['provider']), count: num(row['count']) };
 }
+
+/** Maps an org_credentials row. */
+export function orgCredentialsFromRow(row: Row): StoredOrgCredentials {
+  return {
+    org: String(row['org']),
+    provider: String(row['provider']),
+    keyId: strOrNull(row['key_id']),
+    ciphertext: strOrNull(row['ciphertext']),
+    updatedAt: num(row['updated_at']),
+    updatedByUserId: String(row['updated_by_user_id']),
+    updatedByName: String(row['updated_by_name']),
+  };
+}
+
+/** Parameters of an org_credentials upsert, in the order of ORG_CREDENTIALS_COLUMNS. */
+export function orgCredentialsParams(row: StoredOrgCredentials): unknown[] {
+  return [row.org, row.provider, row.keyId, row.ciphertext, row.updatedAt, row.updatedByUserId, row.updatedByName];
+}
+
+/** Columns of org_credentials, in the order of orgCredentialsParams. */
+export const ORG_CREDENTIALS_COLUMNS =
+  'org, provider, key_id, ciphertext, updated_at, updated_by_user_id, updated_by_name';
+
+/** The conflict target and SET clause of the org_credentials upsert (same text in both dialects). */
+export const ORG_CREDENTIALS_UPSERT = `ON CONFLICT (org, provider) DO UPDATE SET key_id = excluded.key_id,
+  ciphertext = excluded.ciphertext, updated_at = excluded.updated_at,
+  updated_by_user_id = excluded.updated_by_user_id, updated_by_name = excluded.updated_by_name`;

@@ -70,6 +70,22 @@ export interface StoredUserToken {
   updatedAt: number;
 }
 
+/**
+ * An organization's own credentials for one provider (SPEC §10), encrypted: the ciphertext
+ * holds every field, secret or not. A row without ciphertext marks credentials the owner
+ * removed while the provider was selected: the server's account is then not used instead.
+ */
+export interface StoredOrgCredentials {
+  org: string;
+  provider: string;
+  /** Null together with `ciphertext` on a removal mark. */
+  keyId: string | null;
+  ciphertext: string | null;
+  updatedAt: number;
+  updatedByUserId: string;
+  updatedByName: string;
+}
+
 /** Writes allowed while a user's token row is locked. */
 export interface UserTokenTransaction {
   save(token: StoredUserToken): Promise<void>;
@@ -126,6 +142,31 @@ export interface UserTokenRepository {
   ): Promise<T>;
 }
 
+/** Organizations' own provider credentials; every change is audited and announced to every process. */
+export interface OrgCredentialsRepository {
+  /** Every row of one organization (credentials and removal marks). */
+  listOf(org: string): Promise<StoredOrgCredentials[]>;
+  /** Every row of every organization, for re-encryption and check-config. */
+  list(): Promise<StoredOrgCredentials[]>;
+  /** Writes a row (credentials or removal mark) and its audit entry atomically. */
+  save(row: StoredOrgCredentials, audit: NewAuditEntry): Promise<void>;
+  /** Deletes a row and writes its audit entry (at `at`) atomically; false (and no entry) when there was none. */
+  delete(org: string, provider: string, audit: NewAuditEntry, at: number): Promise<boolean>;
+  /**
+   * Replaces the ciphertext of a row only if it still holds `expected` (compare-and-set, so
+   * a re-encryption never overwrites a change made meanwhile); announces nothing, since the
+   * plaintext is unchanged. True when replaced.
+   */
+  reseal(
+    org: string,
+    provider: string,
+    expected: string,
+    sealed: { keyId: string; ciphertext: string },
+  ): Promise<boolean>;
+  /** Calls `listener` when any process changes an organization's credentials (`*`: maybe all). */
+  onChanged(listener: (org: string) => void): void;
+}
+
 /** Fixed-window counters (rate limits). */
 export interface CounterRepository {
   /**
@@ -147,4 +188,5 @@ export interface Store {
   readonly oauthStates: OAuthStateRepository;
   readonly userTokens: UserTokenRepository;
   readonly counters: CounterRepository;
+  readonly orgCredentials: OrgCredentialsRepository;
 }

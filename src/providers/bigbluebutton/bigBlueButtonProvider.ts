@@ -8,10 +8,20 @@ import type { Identity } from '../../auth/identity.js';
 import type { BbbChecksumAlgorithm, BigBlueButtonSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
-import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
+import { createCredentialCache } from '../credentialCache.js';
+import {
+  credentialsFor,
+  type Availability,
+  type CallRequest,
+  type CheckResult,
+  type CreatedCall,
+  type OrgContext,
+  type Provider,
+} from '../types.js';
 import { BBB_NOT_CONFIGURED, bigBlueButtonAvailability } from './availability.js';
 import { bbbFailureToError, createBbbClient, type BbbClient, type BbbFailure } from './bbbClient.js';
 import { createJoinTokenCodec } from './joinToken.js';
+import { bigBlueButtonOrgCredentialsSchema } from './orgCredentials.js';
 
 /** Characters of a meeting id: 24 × log2(36) ≈ 124 random bits. */
 export const MEETING_ID_LENGTH = 24;
@@ -23,6 +33,8 @@ export interface BigBlueButtonDeps {
   /** callgate's public base URL, without a trailing slash. */
   publicUrl: string;
   upstreamTimeoutMs: number;
+  /** An organization's context (its own credentials), for the join step. */
+  orgContextOf(org: string): Promise<OrgContext>;
 }
 
 /** The join step of a BigBlueButton link. */
@@ -34,29 +46,59 @@ export interface BigBlueButtonJoin {
 /** The path of the join page. */
 export const JOIN_PATH = '/calls/bigbluebutton/join';
 
-/** The client, built once; a getter that refuses when the settings are incomplete. */
-function configuredClient(deps: BigBlueButtonDeps): () => BbbClient {
+/** A client and the algorithm it signs with. */
+interface ChosenClient {
+  client: BbbClient;
+  algorithm: BbbChecksumAlgorithm;
+}
+
+/**
+ * The clients: the server's, built once, and one per organization credential set. The
+ * getter answers the organization's own server when it has one and never the server's in
+ * its place; it refuses when neither is configured.
+ */
+function configuredClients(deps: BigBlueButtonDeps): (orgContext: OrgContext) => ChosenClient {
   const { url, secret, checksumAlgorithm } = deps.config;
-  const client =
+  const server =
     url && secret
       ? createBbbClient({ url, secret, algorithm: checksumAlgorithm, timeoutMs: deps.upstreamTimeoutMs })
       : null;
-  return () => {
-    if (!client) throw new CallgateError('PROVIDER_NOT_CONFIGURED', BBB_NOT_CONFIGURED);
-    return client;
+  const own = createCredentialCache((fields): ChosenClient => {
+    const parsed = bigBlueButtonOrgCredentialsSchema.parse(fields);
+    const algorithm = parsed.checksum_algorithm;
+    return {
+      client: createBbbClient({ url: parsed.url, secret: parsed.secret, algorithm, timeoutMs: deps.upstreamTimeoutMs }),
+      algorithm,
+    };
+  });
+  return (orgContext) => {
+    const credentials = credentialsFor(orgContext, 'big_blue_button');
+    if (credentials.kind === 'own') return own.get(credentials);
+    if (credentials.kind === 'removed' || !server) {
+      throw new CallgateError('PROVIDER_NOT_CONFIGURED', BBB_NOT_CONFIGURED);
+    }
+    return { client: server, algorithm: checksumAlgorithm };
   };
+}
+
+/** Available with the organization's own server, else when the server's URL and secret are set. */
+function availabilityFor(deps: BigBlueButtonDeps, orgContext: OrgContext): Availability {
+  const credentials = credentialsFor(orgContext, 'big_blue_button');
+  if (credentials.kind === 'own') return { available: true };
+  if (credentials.kind === 'removed') return { available: false, reason: BBB_NOT_CONFIGURED };
+  return bigBlueButtonAvailability(deps.config);
 }
 
 /** Creates the BigBlueButton provider. */
 export function createBigBlueButtonProvider(deps: BigBlueButtonDeps): Provider & { id: 'big_blue_button' } {
   const tokens = createJoinTokenCodec(deps.signingSecret);
-  const client = configuredClient(deps);
+  const clientFor = configuredClients(deps);
   return {
     id: 'big_blue_button',
     name: 'BigBlueButton',
     capabilities: { voiceOnly: true, requiresUserAuthorization: false },
-    availability() {
-      return bigBlueButtonAvailability(deps.config);
+    availability(orgContext) {
+      return availabilityFor(deps, orgContext);
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
       // No upstream call here (the registry already checked the settings): the meeting is
@@ -72,8 +114,9 @@ export function createBigBlueButtonProvider(deps: BigBlueButtonDeps): Provider &
       url.searchParams.set('bigbluebutton', token);
       return { url: url.toString() };
     },
-    async checkConnection(): Promise<CheckResult> {
-      return checkBigBlueButton(client(), deps.config.checksumAlgorithm);
+    async checkConnection(orgContext): Promise<CheckResult> {
+      const { client, algorithm } = clientFor(orgContext);
+      return checkBigBlueButton(client, algorithm);
     },
   };
 }
@@ -81,15 +124,16 @@ export function createBigBlueButtonProvider(deps: BigBlueButtonDeps): Provider &
 /** Creates the join step. */
 export function createBigBlueButtonJoin(deps: BigBlueButtonDeps): BigBlueButtonJoin {
   const tokens = createJoinTokenCodec(deps.signingSecret);
-  const bbb = configuredClient(deps);
+  const clientFor = configuredClients(deps);
   return {
     async join(identity, token) {
-      const client = bbb();
       const claims = tokens.verify(token);
       // Zulip lets any signed-in user open any link; a link is for the org it was made in.
       if (identity.org !== claims.org) {
         throw new CallgateError('FORBIDDEN', 'This call belongs to another organization');
       }
+      // The organization's server as of now: its own when it has one, never another's.
+      const { client } = clientFor(await deps.orgContextOf(claims.org));
       const meeting = await client.createMeeting([
         ['meetingID', claims.meetingId],
         ['name', claims.meetingName],

@@ -5,6 +5,7 @@ import {
   createBigBlueButtonProvider,
   type BigBlueButtonDeps,
 } from './bigBlueButtonProvider.js';
+import { bigBlueButtonOrgCredentials } from './orgCredentials.js';
 import { bigBlueButtonRoutes } from './routes.js';
 import { bigBlueButtonSettingsSchema } from './settings.js';
 
@@ -15,12 +16,14 @@ export const bigBlueButtonModule = defineProviderModule({
   secretNames: ['big_blue_button_secret'],
   localSecretNames: ['big_blue_button_secret'],
   settings: bigBlueButtonSettingsSchema,
+  orgCredentials: [bigBlueButtonOrgCredentials],
   create(settings, core) {
     const deps: BigBlueButtonDeps = {
       config: settings,
       signingSecret: core.signingSecret,
       publicUrl: core.publicUrl,
       upstreamTimeoutMs: core.upstreamTimeoutMs,
+      orgContextOf: core.orgContextOf,
     };
     return {
       providers: [createBigBlueButtonProvider(deps)],

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { parseServerUrl } from '../../config/urls.js';
 import { defineProviderModule, type OrgSettingField } from '../module.js';
-import { createJitsiProvider } from './jitsiProvider.js';
+import { createJitsiProvider, jitsiTargetFor } from './jitsiProvider.js';
+import { jitsiOrgCredentials } from './orgCredentials.js';
 import { createJitsiJoinLinks } from './joinLink.js';
 import { jitsiRoutes } from './routes.js';
 import { jitsiSettingsSchema, type JitsiSettings } from './settings.js';
@@ -42,6 +43,7 @@ export const jitsiModule = defineProviderModule({
   ids: ['jitsi_meet'],
   secretNames: ['jitsi_jwt_app_secret'],
   settings: jitsiSettingsSchema,
+  orgCredentials: [jitsiOrgCredentials],
   create(settings, core) {
     const deps = {
       config: {
@@ -54,7 +56,10 @@ export const jitsiModule = defineProviderModule({
     };
     return {
       providers: [createJitsiProvider(deps)],
-      routes: jitsiRoutes(createJitsiJoinLinks(deps)),
+      routes: jitsiRoutes(createJitsiJoinLinks(deps), {
+        orgContextOf: core.orgContextOf,
+        targetFor: (orgContext, base) => jitsiTargetFor(settings, orgContext, base),
+      }),
       orgSettings: orgSettingFields(settings),
     };
   },

@@ -8,9 +8,17 @@
 import type { JitsiSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
-import type { CallRequest, CheckResult, CreatedCall, OrgContext, Provider } from '../types.js';
+import {
+  credentialsFor,
+  type CallRequest,
+  type CheckResult,
+  type CreatedCall,
+  type OrgContext,
+  type Provider,
+} from '../types.js';
 import { checkJitsiServer } from './connectionCheck.js';
-import { resolveJitsiTarget } from './jitsiTokens.js';
+import { resolveJitsiTarget, type JitsiTarget } from './jitsiTokens.js';
+import { ownJaasBase, ownJitsiTarget } from './orgCredentials.js';
 import { createJitsiJoinLinks, jitsiRoomUrl } from './joinLink.js';
 
 export { jitsiRoomUrl } from './joinLink.js';
@@ -21,9 +29,27 @@ export { jitsiRoomUrl } from './joinLink.js';
  */
 export const ROOM_NAME_LENGTH = 20;
 
-/** The Jitsi base URL for an org: its own, else the server's; null when neither exists. */
+/**
+ * The Jitsi base URL for an org: its own JaaS tenant when it brought JaaS credentials, else
+ * its own URL, else the server's; null when none exists.
+ */
 export function jitsiBaseUrl(config: JitsiSettings, orgContext: OrgContext): string | null {
-  return orgContext.fields['jitsi_server_url'] ?? config.serverUrl;
+  const credentials = credentialsFor(orgContext, 'jitsi_meet');
+  const jaas = credentials.kind === 'own' ? ownJaasBase(credentials.fields) : null;
+  return jaas ?? orgContext.fields['jitsi_server_url'] ?? config.serverUrl;
+}
+
+/**
+ * Where an org's room lives and how its tokens are made: with its own credentials when it
+ * has them (never the operator's in their place), else as the operator's settings say.
+ */
+export function jitsiTargetFor(config: JitsiSettings, orgContext: OrgContext, base: string): JitsiTarget {
+  const credentials = credentialsFor(orgContext, 'jitsi_meet');
+  if (credentials.kind === 'own') return ownJitsiTarget(config, base, credentials.fields);
+  if (credentials.kind === 'removed') {
+    throw new CallgateError('PROVIDER_NOT_CONFIGURED', "This organization's Jitsi credentials were removed");
+  }
+  return resolveJitsiTarget(config, base);
 }
 
 /** Creates the Jitsi Meet provider. */
@@ -45,7 +71,7 @@ export function createJitsiProvider(deps: {
     async createCall(request: CallRequest): Promise<CreatedCall> {
       const base = jitsiBaseUrl(jitsi, request.orgContext);
       if (!base) throw new CallgateError('PROVIDER_NOT_CONFIGURED', notConfigured);
-      const target = resolveJitsiTarget(jitsi, base);
+      const target = jitsiTargetFor(jitsi, request.orgContext, base);
       const room = randomName(ROOM_NAME_LENGTH);
       if (!target.auth) return { url: jitsiRoomUrl(target.base, room, request.isVideoCall) };
       return {
@@ -61,7 +87,9 @@ export function createJitsiProvider(deps: {
     async checkConnection(orgContext): Promise<CheckResult> {
       const base = jitsiBaseUrl(jitsi, orgContext);
       if (!base) return { status: 'failed', reason: 'not_configured', detail: notConfigured };
-      return checkJitsiServer(resolveJitsiTarget(jitsi, base).base, { timeoutMs: deps.config.upstreamTimeoutMs });
+      return checkJitsiServer(jitsiTargetFor(jitsi, orgContext, base).base, {
+        timeoutMs: deps.config.upstreamTimeoutMs,
+      });
     },
   };
 }

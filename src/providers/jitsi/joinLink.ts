@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Identity } from '../../auth/identity.js';
 import type { JitsiSettings } from './settings.js';
 import { createTokenSigner } from '../../crypto/signedToken.js';
-import { mintJitsiToken, resolveJitsiTarget } from './jitsiTokens.js';
+import { mintJitsiToken, resolveJitsiTarget, type JitsiTarget } from './jitsiTokens.js';
 
 /** The path of the join route. */
 export const JITSI_JOIN_PATH = '/calls/jitsi/join';
@@ -46,8 +46,12 @@ export interface JitsiJoinLinks {
   create(link: JitsiLink): string;
   /** Verifies a `jitsi` query value; INVALID_SIGNATURE when altered. */
   verify(token: string): JitsiLink;
-  /** The Jitsi URL to send `identity` to, with a freshly minted JWT when the server takes one. */
-  joinUrl(identity: Identity, link: JitsiLink): string;
+  /**
+   * The Jitsi URL to send `identity` to, with a freshly minted JWT when the server takes one.
+   * `targetOf` says how tokens are made for the link's base (the org's credentials); the
+   * operator's settings by default.
+   */
+  joinUrl(identity: Identity, link: JitsiLink, targetOf?: (base: string) => JitsiTarget): string;
 }
 
 /** Creates the join-link service from the config. */
@@ -79,10 +83,10 @@ export function createJitsiJoinLinks(deps: {
         org: link.org,
       };
     },
-    joinUrl(identity, link) {
+    joinUrl(identity, link, targetOf) {
       // Resolved again at join time: if the operator has since turned token authentication
       // off, the room URL alone is what a new call would get, so the old link still works.
-      const target = resolveJitsiTarget(deps.config.jitsi, link.base);
+      const target = targetOf ? targetOf(link.base) : resolveJitsiTarget(deps.config.jitsi, link.base);
       const url = new URL(jitsiRoomUrl(target.base, link.room, link.isVideoCall));
       if (target.auth) {
         const token = mintJitsiToken({

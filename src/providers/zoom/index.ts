@@ -5,6 +5,7 @@
  */
 import { defineProviderModule } from '../module.js';
 import { zoomUserAppAvailability } from './availability.js';
+import { zoomOrgCredentials } from './orgCredentials.js';
 import { zoomRoutes } from './routes.js';
 import { zoomSettingsSchema } from './settings.js';
 import { createZoomProvider, zoomOAuthSpec } from './zoomProvider.js';
@@ -17,6 +18,7 @@ export const zoomModule = defineProviderModule({
   secretNames: ['video_zoom_client_secret', 'video_zoom_webhook_secret'],
   localSecretNames: ['video_zoom_client_secret', 'video_zoom_webhook_secret'],
   settings: zoomSettingsSchema,
+  orgCredentials: [zoomOrgCredentials],
   create(settings, core) {
     const oauth = zoomOAuthSpec(settings, core.upstreamTimeoutMs);
     const tokens = core.userTokens(oauth);

@@ -4,8 +4,17 @@
  */
 import type { ZoomSettings } from './settings.js';
 import { isCallgateError } from '../../errors.js';
-import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
-import { createAccountTokenCache } from './accountToken.js';
+import { createCredentialCache } from '../credentialCache.js';
+import {
+  credentialsFor,
+  type CallRequest,
+  type CheckResult,
+  type CreatedCall,
+  type OrgContext,
+  type Provider,
+} from '../types.js';
+import { createAccountTokenCache, type AccountTokenCache } from './accountToken.js';
+import { zoomOrgCredentialsSchema } from './orgCredentials.js';
 import { zoomServerToServerAvailability, ZOOM_NOT_CONFIGURED } from './availability.js';
 import { meetingBody } from './schemas.js';
 import { createMeeting, requestAccountToken, ZOOM_CALL_FAILED, type ZoomEndpoints } from './zoomApi.js';
@@ -19,7 +28,7 @@ export function createZoomServerToServerProvider(deps: {
 }): Provider & { id: 'zoom_server_to_server' } {
   const { config } = deps;
   const endpoints: ZoomEndpoints = { apiUrl: config.apiUrl, oauthUrl: config.oauthUrl, timeoutMs: deps.timeoutMs };
-  const tokens = createAccountTokenCache({
+  const serverTokens = createAccountTokenCache({
     now: deps.now,
     fetchToken: () => {
       const { clientId, clientSecret, accountId } = config;
@@ -29,17 +38,41 @@ export function createZoomServerToServerProvider(deps: {
       return requestAccountToken(endpoints, { clientId, clientSecret, accountId });
     },
   });
+  // An organization's own app gets its own token cache: its token never serves another org.
+  const orgTokens = createCredentialCache((fields) => {
+    const own = zoomOrgCredentialsSchema.parse(fields);
+    return createAccountTokenCache({
+      now: deps.now,
+      fetchToken: () =>
+        requestAccountToken(endpoints, {
+          clientId: own.client_id,
+          clientSecret: own.client_secret,
+          accountId: own.account_id,
+        }),
+    });
+  });
+  /** The org's own app when it has one, never the server's in its place. */
+  const tokensFor = (orgContext: OrgContext): AccountTokenCache => {
+    const credentials = credentialsFor(orgContext, 'zoom_server_to_server');
+    if (credentials.kind === 'own') return orgTokens.get(credentials);
+    if (credentials.kind === 'removed') throw new CallgateError('PROVIDER_NOT_CONFIGURED', ZOOM_NOT_CONFIGURED);
+    return serverTokens;
+  };
 
   return {
     id: 'zoom_server_to_server',
     name: 'Zoom (server-to-server)',
     capabilities: { voiceOnly: true, requiresUserAuthorization: false },
-    availability() {
+    availability(orgContext) {
+      const credentials = credentialsFor(orgContext, 'zoom_server_to_server');
+      if (credentials.kind === 'own') return { available: true };
+      if (credentials.kind === 'removed') return { available: false, reason: ZOOM_NOT_CONFIGURED };
       return zoomServerToServerAvailability(config);
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
       const userPath = encodeURIComponent(request.identity.email);
       const body = meetingBody(request.meetingName, request.isVideoCall);
+      const tokens = tokensFor(request.orgContext);
       const token = await tokens.get();
       const first = await createMeeting(endpoints, token, userPath, body);
       if (first.kind === 'created') return { url: first.joinUrl };
@@ -52,9 +85,9 @@ export function createZoomServerToServerProvider(deps: {
         cause: new Error(`${ZOOM_CALL_FAILED}: a fresh account token was refused`),
       });
     },
-    async checkConnection(): Promise<CheckResult> {
+    async checkConnection(orgContext): Promise<CheckResult> {
       try {
-        await tokens.get();
+        await tokensFor(orgContext).get();
         return { status: 'ok' };
       } catch (error) {
         if (isCallgateError(error) && error.code === 'PROVIDER_AUTH_FAILED') {

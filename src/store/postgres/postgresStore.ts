@@ -12,8 +12,10 @@ import {
   postgresCallRecords,
   postgresCounters,
   postgresOAuthStates,
+  postgresOrgCredentials,
   postgresOrgSettings,
   postgresUserTokens,
+  CREDENTIALS_CHANNEL,
   SETTINGS_CHANNEL,
   transaction,
 } from './repositories.js';
@@ -40,12 +42,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   await migrate(pool);
 
   const listeners: Array<(org: string) => void> = [];
+  const credentialListeners: Array<(org: string) => void> = [];
+  const byChannel: Record<string, Array<(org: string) => void>> = {
+    [SETTINGS_CHANNEL]: listeners,
+    [CREDENTIALS_CHANNEL]: credentialListeners,
+  };
   let listener: pg.Client | null = null;
   let closed = false;
 
   let reconnectTimer: NodeJS.Timeout | undefined;
   const announceAll = (): void => {
-    for (const fn of listeners) fn('*');
+    for (const fn of [...listeners, ...credentialListeners]) fn('*');
   };
   const scheduleReconnect = (): void => {
     if (closed || reconnectTimer) return;
@@ -62,8 +69,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (closed) return;
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (message) => {
-      if (message.channel === SETTINGS_CHANNEL && message.payload) {
-        for (const fn of listeners) fn(message.payload);
+      const channelListeners = byChannel[message.channel];
+      if (channelListeners && message.payload) {
+        for (const fn of channelListeners) fn(message.payload);
       }
     });
     client.on('error', (error) => {
@@ -77,6 +85,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     try {
       await client.connect();
       await client.query(`LISTEN ${SETTINGS_CHANNEL}`);
+      await client.query(`LISTEN ${CREDENTIALS_CHANNEL}`);
     } catch (error) {
       client.end().catch(() => undefined);
       throw error;
@@ -85,7 +94,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await client.end().catch(() => undefined);
       return;
     }
-    const reconnected = listener === null && listeners.length > 0;
+    const reconnected = listener === null && listeners.length + credentialListeners.length > 0;
     listener = client;
     if (reconnected) announceAll();
   };
@@ -107,6 +116,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     oauthStates: postgresOAuthStates(pool),
     userTokens: postgresUserTokens(pool),
     counters: postgresCounters(pool),
+    orgCredentials: postgresOrgCredentials(pool, credentialListeners),
   };
   try {
     await startListening();

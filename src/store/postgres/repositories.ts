@@ -7,7 +7,11 @@ import {
   auditEntryFromRow,
   dailyCountFromRow,
   oauthStateFromRow,
+  orgCredentialsFromRow,
+  orgCredentialsParams,
   orgSettingsFromRow,
+  ORG_CREDENTIALS_COLUMNS,
+  ORG_CREDENTIALS_UPSERT,
   userTokenFromRow,
   userTokenParams,
   USER_TOKEN_COLUMNS,
@@ -18,7 +22,9 @@ import type {
   AuditLogRepository,
   CallRecordRepository,
   CounterRepository,
+  NewAuditEntry,
   OAuthStateRepository,
+  OrgCredentialsRepository,
   OrgSettingsRepository,
   StoredUserToken,
   UserTokenRepository,
@@ -76,6 +82,70 @@ export function postgresOrgSettings(pool: pg.Pool, listeners: Array<(org: string
         // Delivered at commit, to every listening replica including this one.
         await client.query('SELECT pg_notify($1, $2)', [SETTINGS_CHANNEL, settings.org]);
       });
+    },
+    onChanged(listener) {
+      listeners.push(listener);
+    },
+  };
+}
+
+/** The channel that announces organizations' credential changes to every replica. */
+export const CREDENTIALS_CHANNEL = 'callgate_org_credentials';
+
+async function insertAudit(client: pg.ClientBase, entry: NewAuditEntry, at: number): Promise<void> {
+  await client.query(
+    `INSERT INTO audit_log (org, actor_user_id, actor_name, action, changes, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [entry.org, entry.actorUserId, entry.actorName, entry.action, JSON.stringify(entry.changes), at],
+  );
+}
+
+/** Organizations' own credentials; `onChanged` is fed by the store's LISTEN connection. */
+export function postgresOrgCredentials(
+  pool: pg.Pool,
+  listeners: Array<(org: string) => void>,
+): OrgCredentialsRepository {
+  return {
+    async listOf(org) {
+      const rows = await rowsOf(pool, 'SELECT * FROM org_credentials WHERE org = $1 ORDER BY provider', [org]);
+      return rows.map(orgCredentialsFromRow);
+    },
+    async list() {
+      return (await rowsOf(pool, 'SELECT * FROM org_credentials ORDER BY org, provider', [])).map(
+        orgCredentialsFromRow,
+      );
+    },
+    async save(row, entry) {
+      await transaction(pool, async (client) => {
+        await client.query(
+          `INSERT INTO org_credentials (${ORG_CREDENTIALS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ${ORG_CREDENTIALS_UPSERT}`,
+          orgCredentialsParams(row),
+        );
+        await insertAudit(client, entry, row.updatedAt);
+        // Delivered at commit, to every listening replica including this one.
+        await client.query('SELECT pg_notify($1, $2)', [CREDENTIALS_CHANNEL, row.org]);
+      });
+    },
+    async delete(org, provider, entry, at) {
+      return transaction(pool, async (client) => {
+        const result = await client.query('DELETE FROM org_credentials WHERE org = $1 AND provider = $2', [
+          org,
+          provider,
+        ]);
+        if ((result.rowCount ?? 0) === 0) return false;
+        await insertAudit(client, entry, at);
+        await client.query('SELECT pg_notify($1, $2)', [CREDENTIALS_CHANNEL, org]);
+        return true;
+      });
+    },
+    async reseal(org, provider, expected, sealed) {
+      const result = await pool.query(
+        `UPDATE org_credentials SET key_id = $1, ciphertext = $2
+         WHERE org = $3 AND provider = $4 AND ciphertext = $5`,
+        [sealed.keyId, sealed.ciphertext, org, provider, expected],
+      );
+      return (result.rowCount ?? 0) > 0;
     },
     onChanged(listener) {
       listeners.push(listener);

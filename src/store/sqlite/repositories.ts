@@ -9,7 +9,11 @@ import {
   auditEntryFromRow,
   dailyCountFromRow,
   oauthStateFromRow,
+  orgCredentialsFromRow,
+  orgCredentialsParams,
   orgSettingsFromRow,
+  ORG_CREDENTIALS_COLUMNS,
+  ORG_CREDENTIALS_UPSERT,
   userTokenFromRow,
   userTokenParams,
   USER_TOKEN_COLUMNS,
@@ -22,8 +26,10 @@ import type {
   CounterRepository,
   NewAuditEntry,
   OAuthStateRepository,
+  OrgCredentialsRepository,
   OrgSettingsRecord,
   OrgSettingsRepository,
+  StoredOrgCredentials,
   StoredUserToken,
   UserTokenRepository,
 } from '../types.js';
@@ -56,6 +62,62 @@ export function sqliteOrgSettings(db: Database.Database): OrgSettingsRepository 
     async save(settings, audit) {
       saveBoth(settings, audit);
       for (const listener of listeners) listener(settings.org);
+    },
+    onChanged(listener) {
+      listeners.push(listener);
+    },
+  };
+}
+
+const INSERT_AUDIT = `INSERT INTO audit_log (org, actor_user_id, actor_name, action, changes, created_at)
+  VALUES (?, ?, ?, ?, ?, ?)`;
+
+/** Organizations' own credentials; listeners hear this process's own changes. */
+export function sqliteOrgCredentials(db: Database.Database): OrgCredentialsRepository {
+  const listeners: Array<(org: string) => void> = [];
+  const announce = (org: string): void => {
+    for (const listener of listeners) listener(org);
+  };
+  const listOf = db.prepare('SELECT * FROM org_credentials WHERE org = ? ORDER BY provider');
+  const listAll = db.prepare('SELECT * FROM org_credentials ORDER BY org, provider');
+  const upsert = db.prepare(
+    `INSERT INTO org_credentials (${ORG_CREDENTIALS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ${ORG_CREDENTIALS_UPSERT}`,
+  );
+  const remove = db.prepare('DELETE FROM org_credentials WHERE org = ? AND provider = ?');
+  const reseal = db.prepare(
+    'UPDATE org_credentials SET key_id = ?, ciphertext = ? WHERE org = ? AND provider = ? AND ciphertext = ?',
+  );
+  const insertAudit = db.prepare(INSERT_AUDIT);
+  const audit = (entry: NewAuditEntry, at: number): void => {
+    insertAudit.run(entry.org, entry.actorUserId, entry.actorName, entry.action, JSON.stringify(entry.changes), at);
+  };
+  const saveBoth = db.transaction((row: StoredOrgCredentials, entry: NewAuditEntry) => {
+    upsert.run(...orgCredentialsParams(row));
+    audit(entry, row.updatedAt);
+  });
+  const deleteBoth = db.transaction((org: string, provider: string, entry: NewAuditEntry, at: number): boolean => {
+    if (remove.run(org, provider).changes === 0) return false;
+    audit(entry, at);
+    return true;
+  });
+  return {
+    async listOf(org) {
+      return (listOf.all(org) as Row[]).map(orgCredentialsFromRow);
+    },
+    async list() {
+      return (listAll.all() as Row[]).map(orgCredentialsFromRow);
+    },
+    async save(row, entry) {
+      saveBoth(row, entry);
+      announce(row.org);
+    },
+    async delete(org, provider, entry, at) {
+      const deleted = deleteBoth(org, provider, entry, at);
+      if (deleted) announce(org);
+      return deleted;
+    },
+    async reseal(org, provider, expected, sealed) {
+      return reseal.run(sealed.keyId, sealed.ciphertext, org, provider, expected).changes > 0;
     },
     onChanged(listener) {
       listeners.push(listener);

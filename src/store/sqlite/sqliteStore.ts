@@ -10,6 +10,7 @@ import {
   sqliteCallRecords,
   sqliteCounters,
   sqliteOAuthStates,
+  sqliteOrgCredentials,
   sqliteOrgSettings,
   sqliteUserTokens,
 } from './repositories.js';
@@ -36,6 +37,7 @@ export function openSqliteStore(path: string): Store {
     oauthStates: sqliteOAuthStates(db),
     userTokens: sqliteUserTokens(db),
     counters: sqliteCounters(db),
+    orgCredentials: sqliteOrgCredentials(db),
   };
 }
 
