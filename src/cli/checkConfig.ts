@@ -3,6 +3,7 @@ import { loadConfig, moduleSettings } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { createServices } from '../services.js';
 import { openStore } from '../store/index.js';
+import type { Store } from '../store/types.js';
 import { runCommand } from './command.js';
 
 const HELP = `
@@ -40,8 +41,24 @@ await runCommand({ name: 'check-config', help: HELP, options: {} }, async () => 
         process.stdout.write(`  ${line.label}: ${line.value}\n`);
       }
     }
+    await printOrgCredentials(config.orgCredentials, store);
   } finally {
     await store.close();
   }
   process.stdout.write('configuration OK\n');
 });
+
+/** Which organizations have their own credentials for which providers (never a value). */
+async function printOrgCredentials(enabled: boolean, store: Store): Promise<void> {
+  if (!enabled) {
+    process.stdout.write('organization credentials: off (ORG_CREDENTIALS=off; stored ones are not used)\n');
+    return;
+  }
+  const byOrg = new Map<string, string[]>();
+  for (const row of await store.orgCredentials.list()) {
+    const label = row.ciphertext === null ? `${row.provider} (removed while selected)` : row.provider;
+    byOrg.set(row.org, [...(byOrg.get(row.org) ?? []), label]);
+  }
+  process.stdout.write(`organization credentials: on, ${byOrg.size} organization(s) with their own\n`);
+  for (const [org, providers] of byOrg) process.stdout.write(`  ${org}: ${providers.join(', ')}\n`);
+}

@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../config/index.js';
 import { createTokenCipher } from '../crypto/tokenCipher.js';
+import { reencryptOrgCredentials } from '../orgs/orgCredentials.js';
 import { openStore } from '../store/index.js';
 import { reencryptUserTokens } from '../userAuth/vault.js';
 import { runCommand } from './command.js';
@@ -13,7 +14,8 @@ import { runCommand } from './command.js';
 const HELP = `
 Usage: npm run re-encrypt
 
-Rewrites every stored secret (users' provider tokens) under the current
+Rewrites every stored secret (users' provider tokens and organizations' own
+provider credentials) under the current
 token_encryption_key. Rotate a key by moving the old one to
 token_encryption_key_previous, setting a new token_encryption_key, and running this;
 once it reports every row moved, drop the previous key.
@@ -27,6 +29,10 @@ await runCommand({ name: 're-encrypt', help: HELP, options: {} }, async () => {
     const total = (await store.userTokens.list()).length;
     const moved = await reencryptUserTokens(store.userTokens, cipher, Date.now);
     process.stdout.write(`re-encrypt: ${moved} of ${total} user tokens moved to key ${cipher.currentKeyId}\n`);
+    const credentials = await reencryptOrgCredentials(store.orgCredentials, cipher);
+    process.stdout.write(
+      `re-encrypt: ${credentials.moved} of ${credentials.total} organization credentials moved to key ${cipher.currentKeyId}\n`,
+    );
   } finally {
     await store.close();
   }

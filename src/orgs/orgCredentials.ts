@@ -194,21 +194,6 @@ export class OrgCredentialsService {
     }
   }
 
-  /** Re-seals every set under the current key; returns how many rows moved. */
-  async reencrypt(): Promise<{ moved: number; total: number }> {
-    const rows = (await this.deps.repository.list()).filter((row) => row.ciphertext !== null);
-    let moved = 0;
-    for (const row of rows) {
-      if (row.keyId === this.deps.cipher.currentKeyId || row.keyId === null || row.ciphertext === null) continue;
-      const ad = credentialsAssociatedData(row.org, row.provider);
-      const plain = this.deps.cipher.open({ keyId: row.keyId, ciphertext: row.ciphertext }, ad);
-      if (await this.deps.repository.reseal(row.org, row.provider, row.ciphertext, this.deps.cipher.seal(plain, ad))) {
-        moved += 1;
-      }
-    }
-    return { moved, total: rows.length };
-  }
-
   private async row(org: string, providerId: string): Promise<StoredOrgCredentials | null> {
     return (await this.deps.repository.listOf(org)).find((row) => row.provider === providerId) ?? null;
   }
@@ -241,4 +226,26 @@ export class OrgCredentialsService {
       return { kind: 'removed' };
     }
   }
+}
+
+/**
+ * Re-seals every organization's credentials under the current key (`npm run re-encrypt`),
+ * each with a compare-and-set so a change made meanwhile is never overwritten. Returns how
+ * many rows moved, of how many sealed rows there are.
+ */
+export async function reencryptOrgCredentials(
+  repository: OrgCredentialsRepository,
+  cipher: TokenCipher,
+): Promise<{ moved: number; total: number }> {
+  let moved = 0;
+  let total = 0;
+  for (const row of await repository.list()) {
+    if (row.keyId === null || row.ciphertext === null) continue;
+    total += 1;
+    if (row.keyId === cipher.currentKeyId) continue;
+    const ad = credentialsAssociatedData(row.org, row.provider);
+    const plain = cipher.open({ keyId: row.keyId, ciphertext: row.ciphertext }, ad);
+    if (await repository.reseal(row.org, row.provider, row.ciphertext, cipher.seal(plain, ad))) moved += 1;
+  }
+  return { moved, total };
 }
