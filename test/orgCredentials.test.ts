@@ -40,7 +40,9 @@ describe.each(kinds)('organization credentials (%s)', (db) => {
   };
   const credentials = (org: string, id: string) => `/api/v1/orgs/${org}/providers/${id}/credentials`;
   const select = async (org: string, provider: string) => {
-    const res = await call('PATCH', `/api/v1/orgs/${org}/settings`, as(org, 'admin'), { video_chat_provider: provider });
+    const res = await call('PATCH', `/api/v1/orgs/${org}/settings`, as(org, 'admin'), {
+      video_chat_provider: provider,
+    });
     expect(res.status).toBe(200);
   };
   const openLink = async (link: string, org: string) => {
@@ -230,9 +232,14 @@ describe.each(kinds)('organization credentials (%s)', (db) => {
     expect(good.body).toMatchObject({ status: 'ok' });
     const bad = await call('POST', path, as('initech', 'owner'), { url: bbbA.url, secret: 'wrong-secret' });
     expect(bad.body).toMatchObject({ status: 'failed', reason: 'bad_secret' });
-    const zoomBad = await call('POST', `${credentials('initech', 'zoom_server_to_server')}/check`, as('initech', 'owner'), {
-      ...{ account_id: ZOOM_A.accountId, client_id: ZOOM_A.clientId, client_secret: 'not-it' },
-    });
+    const zoomBad = await call(
+      'POST',
+      `${credentials('initech', 'zoom_server_to_server')}/check`,
+      as('initech', 'owner'),
+      {
+        ...{ account_id: ZOOM_A.accountId, client_id: ZOOM_A.clientId, client_secret: 'not-it' },
+      },
+    );
     expect(zoomBad.body).toMatchObject({ status: 'failed', reason: 'invalid_credentials' });
     const view = await call('GET', credentials('initech', 'big_blue_button'), as('initech', 'owner'));
     expect(view.body).toMatchObject({ configured: false });

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/store/index.js';
-import type { Store, StoredUserToken } from '../src/store/types.js';
+import type { Store, StoredOrgCredentials, StoredUserToken } from '../src/store/types.js';
 import { databaseKinds } from './support/databases.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
 
@@ -253,6 +253,80 @@ describe.each(kinds)('store: user tokens (%s)', (kind) => {
     const after = await store.userTokens.get('p1', 'acme', 'fail');
     if (kind === 'postgres') expect(after?.ciphertext).toBe('before');
     await expect(store.userTokens.withLock('p1', 'acme', 'fail', async () => 'free')).resolves.toBe('free');
+  });
+});
+
+describe.each(kinds)('store: organization credentials (%s)', (kind) => {
+  const db = useStore(kind);
+  const row = (overrides: Partial<StoredOrgCredentials> = {}): StoredOrgCredentials => ({
+    org: 'acme',
+    provider: 'p1',
+    keyId: 'k1',
+    ciphertext: 'c1',
+    updatedAt: 10,
+    updatedByUserId: '7',
+    updatedByName: 'Ada',
+    ...overrides,
+  });
+  const audit = (org: string, action = 'credentials.update') => ({
+    org,
+    actorUserId: '7',
+    actorName: 'Ada',
+    action,
+    changes: { 'p1.client_id': { from: null, to: 'x' } },
+  });
+
+  test('when rows are saved, replaced and deleted, then each change reads back with its audit entry', async () => {
+    const store = db.store();
+    expect(await store.orgCredentials.listOf('acme')).toEqual([]);
+    await store.orgCredentials.save(row(), audit('acme'));
+    await store.orgCredentials.save(row({ provider: 'p2', ciphertext: 'other' }), audit('acme'));
+    await store.orgCredentials.save(row({ ciphertext: 'c2', updatedAt: 20, updatedByName: 'Grace' }), audit('acme'));
+    await store.orgCredentials.save(row({ org: 'globex' }), audit('globex'));
+    expect(await store.orgCredentials.listOf('acme')).toEqual([
+      row({ ciphertext: 'c2', updatedAt: 20, updatedByName: 'Grace' }),
+      row({ provider: 'p2', ciphertext: 'other' }),
+    ]);
+    expect((await store.orgCredentials.list()).map((r) => `${r.org}/${r.provider}`)).toEqual([
+      'acme/p1',
+      'acme/p2',
+      'globex/p1',
+    ]);
+    // A removal mark: no ciphertext and no key.
+    await store.orgCredentials.save(row({ provider: 'p2', keyId: null, ciphertext: null }), audit('acme'));
+    expect((await store.orgCredentials.listOf('acme'))[1]).toMatchObject({ keyId: null, ciphertext: null });
+    expect(await store.orgCredentials.delete('acme', 'p2', audit('acme', 'credentials.delete'), 30)).toBe(true);
+    expect(await store.orgCredentials.delete('acme', 'p2', audit('acme', 'credentials.delete'), 31)).toBe(false);
+    const entries = await store.auditLog.list('acme', { limit: 10 });
+    expect(entries.map((e) => e.action)).toEqual([
+      'credentials.delete',
+      'credentials.update',
+      'credentials.update',
+      'credentials.update',
+      'credentials.update',
+    ]);
+    expect(entries[0]?.createdAt).toBe(30);
+  });
+
+  test('when a row is resealed, then only the expected ciphertext is replaced', async () => {
+    const store = db.store();
+    await store.orgCredentials.save(row({ org: 'reseal', ciphertext: 'old' }), audit('reseal'));
+    expect(await store.orgCredentials.reseal('reseal', 'p1', 'stale', { keyId: 'k2', ciphertext: 'new' })).toBe(false);
+    expect(await store.orgCredentials.reseal('reseal', 'p1', 'old', { keyId: 'k2', ciphertext: 'new' })).toBe(true);
+    expect(await store.orgCredentials.listOf('reseal')).toEqual([
+      row({ org: 'reseal', keyId: 'k2', ciphertext: 'new' }),
+    ]);
+  });
+
+  test('when credentials change, then this store is told (through another connection on PostgreSQL)', async () => {
+    const other = kind === 'postgres' ? await openStore(db.url()) : db.store();
+    const heard = new Promise<string>((resolve) => db.store().orgCredentials.onChanged(resolve));
+    await other.orgCredentials.save(row({ org: 'notify' }), audit('notify'));
+    await expect(heard).resolves.toBe('notify');
+    const deleted = new Promise<string>((resolve) => db.store().orgCredentials.onChanged(resolve));
+    await other.orgCredentials.delete('notify', 'p1', audit('notify', 'credentials.delete'), 40);
+    await expect(deleted).resolves.toBe('notify');
+    if (other !== db.store()) await other.close();
   });
 });
 
