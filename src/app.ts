@@ -23,6 +23,7 @@ import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/session.js';
 import type { Services } from './services.js';
 import { createAssets, type Assets } from './web/assets.js';
+import type { CredentialsSectionProvider } from './web/credentialsSection.js';
 
 /** Options of buildApp. */
 export interface AppOptions {
@@ -44,10 +45,19 @@ export function appRoutes(services: Services, assets: Assets): RouteEntry[] {
     ...orgCredentialRoutes(services),
     ...callRoutes(services),
     ...services.providerRoutes,
-    ...adminRoutes(assets),
+    ...adminRoutes(assets, credentialFormProviders(services)),
     ...demoRoutes(services, assets),
   );
   return routes;
+}
+
+/** Providers whose organization credentials the admin page offers (none when the feature is off). */
+function credentialFormProviders(services: Services): CredentialsSectionProvider[] {
+  const credentials = services.orgCredentials;
+  if (!credentials) return [];
+  return credentials
+    .providerIds()
+    .map((id) => ({ id, name: services.registry.get(id).name, spec: credentials.spec(id) }));
 }
 
 /** Builds the Express app. */

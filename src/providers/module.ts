@@ -132,6 +132,22 @@ export interface OrgCredentialsSpec {
   readonly addressFields?: readonly string[];
   /** OpenAPI text of the body, e.g. "account_id, client_id, client_secret". */
   readonly description: string;
+  /** The admin page's form, one entry per field in display order. */
+  readonly form: readonly CredentialFormField[];
+}
+
+/** One field of an organization credentials form on the admin page. */
+export interface CredentialFormField {
+  /** Wire name, e.g. `client_id`. */
+  name: string;
+  label: string;
+  hint?: string;
+  /** A choice among these values (e.g. a checksum algorithm or a mode) instead of free text. */
+  choices?: readonly string[];
+  /** Several lines (e.g. a PEM key). */
+  multiline?: boolean;
+  /** Shown and sent only when the form's `mode` field has one of these values. */
+  modes?: readonly string[];
 }
 
 /** A provider family's module. `Settings` is what its schema produces. */

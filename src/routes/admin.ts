@@ -6,10 +6,11 @@ import { SESSION_COOKIE } from '../auth/middleware.js';
 import { callerOf, defineRoute, type RouteEntry } from '../http/route.js';
 import { renderAdminPage } from '../web/adminPage.js';
 import type { Assets } from '../web/assets.js';
+import { renderCredentialsSection, type CredentialsSectionProvider } from '../web/credentialsSection.js';
 import { appPageReply } from '../web/layout.js';
 
 /** Routes of the admin page. */
-export function adminRoutes(assets: Assets): RouteEntry[] {
+export function adminRoutes(assets: Assets, credentials: readonly CredentialsSectionProvider[] = []): RouteEntry[] {
   return [
     defineRoute({
       method: 'get',
@@ -29,7 +30,9 @@ export function adminRoutes(assets: Assets): RouteEntry[] {
       handle(request) {
         // requireSession has verified this very cookie; it is the token the page's script uses.
         const token = request.cookie(SESSION_COOKIE) ?? '';
-        return appPageReply(renderAdminPage({ assets, identity: callerOf(request), token }));
+        const identity = callerOf(request);
+        const credentialsHtml = renderCredentialsSection(identity, credentials);
+        return appPageReply(renderAdminPage({ assets, identity, token, credentialsHtml }));
       },
     }),
   ];

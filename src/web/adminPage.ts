@@ -11,7 +11,13 @@ import { escapeHtml } from './html.js';
 import { renderAppPage } from './layout.js';
 
 /** Renders the admin page for the signed-in caller. */
-export function renderAdminPage(options: { assets: Assets; identity: Identity; token: string }): string {
+export function renderAdminPage(options: {
+  assets: Assets;
+  identity: Identity;
+  token: string;
+  /** The own-provider-accounts section (credentialsSection.ts); empty when the feature is off. */
+  credentialsHtml?: string;
+}): string {
   const { identity } = options;
   const admin = isAdmin(identity.role);
   const org = escapeHtml(identity.org);
@@ -63,6 +69,7 @@ export function renderAdminPage(options: { assets: Assets; identity: Identity; t
           <p id="jitsi-status" class="status" role="status" aria-live="polite"></p>
         </form>
       </section>
+      ${options.credentialsHtml ?? ''}
       <section aria-labelledby="stats-title">
         <h2 id="stats-title">Calls per day</h2>
         ${admin ? '<div id="stats"><p>Loading…</p></div>' : adminOnly('call statistics')}

@@ -37,4 +37,18 @@ export const bigBlueButtonOrgCredentials: OrgCredentialsSpec = {
   addressFields: ['url'],
   description:
     'url, secret and checksum_algorithm (sha1 | sha256 | sha384 | sha512, default sha256) of a BigBlueButton server',
+  form: [
+    {
+      name: 'url',
+      label: 'Server URL',
+      hint: 'For example https://bbb.example.com/bigbluebutton/ (bbb-conf --secret shows it).',
+    },
+    { name: 'secret', label: 'Shared secret' },
+    {
+      name: 'checksum_algorithm',
+      label: 'Checksum algorithm',
+      choices: BBB_CHECKSUM_ALGORITHMS,
+      hint: 'One your server lists in supportedChecksumAlgorithms; sha256 unless you changed it.',
+    },
+  ],
 };

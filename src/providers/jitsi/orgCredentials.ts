@@ -45,6 +45,18 @@ export const jitsiOrgCredentials: OrgCredentialsSpec = {
   accountFields: ['mode', 'app_id', 'key_id'],
   description:
     'token authentication: {"mode":"jwt","app_id","app_secret"} (self-hosted, HS256) or {"mode":"jaas","app_id","key_id","private_key"} (8x8 JaaS)',
+  form: [
+    {
+      name: 'mode',
+      label: 'Kind',
+      choices: ['jwt', 'jaas'],
+      hint: 'jwt: your own Jitsi server with token authentication (set its URL above); jaas: 8x8 Jitsi as a Service.',
+    },
+    { name: 'app_id', label: 'App ID', hint: 'jwt: app_id of your Prosody; jaas: your vpaas-magic-cookie-… AppID.' },
+    { name: 'app_secret', label: 'App secret', modes: ['jwt'] },
+    { name: 'key_id', label: 'API key ID', modes: ['jaas'] },
+    { name: 'private_key', label: 'Private key (PEM)', multiline: true, modes: ['jaas'] },
+  ],
 };
 
 /** The base URL of an organization's own JaaS tenant, or null for the other mode. */

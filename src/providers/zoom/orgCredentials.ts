@@ -16,4 +16,9 @@ export const zoomOrgCredentials: OrgCredentialsSpec = {
   secretFields: ['client_secret'],
   accountFields: ['account_id', 'client_id'],
   description: 'account_id, client_id, client_secret of a Zoom server-to-server OAuth app',
+  form: [
+    { name: 'account_id', label: 'Account ID', hint: "From the app's page in the Zoom App Marketplace." },
+    { name: 'client_id', label: 'Client ID' },
+    { name: 'client_secret', label: 'Client secret' },
+  ],
 };

@@ -5,6 +5,7 @@
  */
 import { ApiError, byId, errorText, showStatus } from './api.js';
 import { loadAudit } from './adminAudit.js';
+import { loadCredentials, wireCredentialForms } from './adminCredentials.js';
 import { isAdmin } from './adminShared.js';
 import { loadSettings, wireSettingsForms } from './adminSettings.js';
 import { loadStats } from './adminStats.js';
@@ -25,8 +26,14 @@ async function start(): Promise<void> {
     showStatus(loadStatus, `Could not load the settings: ${errorText(error)}${signIn}`, 'error');
     return;
   }
-  if (isAdmin) await Promise.all([loadStats(), loadAudit()]);
+  if (isAdmin) {
+    const credentials = loadCredentials().catch((error: unknown) => {
+      showStatus(loadStatus, `Could not load your own provider accounts: ${errorText(error)}`, 'error');
+    });
+    await Promise.all([loadStats(), loadAudit(), credentials]);
+  }
 }
 
 wireSettingsForms(refreshAfterChange);
+wireCredentialForms(refreshAfterChange);
 void start();
