@@ -144,6 +144,8 @@ export interface CredentialFormField {
   hint?: string;
   /** A choice among these values (e.g. a checksum algorithm or a mode) instead of free text. */
   choices?: readonly string[];
+  /** The value a new form starts with, e.g. the schema's default choice. */
+  initial?: string;
   /** Several lines (e.g. a PEM key). */
   multiline?: boolean;
   /** Shown and sent only when the form's `mode` field has one of these values. */

@@ -26,7 +26,10 @@ function fieldHtml(id: string, spec: OrgCredentialsSpec, field: CredentialFormFi
   let control: string;
   if (field.choices) {
     const options = field.choices
-      .map((choice) => `<option value="${escapeHtml(choice)}">${escapeHtml(choice)}</option>`)
+      .map(
+        (choice) =>
+          `<option value="${escapeHtml(choice)}"${choice === field.initial ? ' selected' : ''}>${escapeHtml(choice)}</option>`,
+      )
       .join('');
     control = `<select ${common}>${options}</select>`;
   } else if (field.multiline) {

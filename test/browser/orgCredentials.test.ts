@@ -39,6 +39,14 @@ describe('the owner’s own provider accounts on /calls/admin', () => {
     await openAdmin(page);
     const form = page.locator('#cred-big_blue_button');
     await form.getByText("Not set: this provider uses the server's account, if it has one.").waitFor();
+    expect(await form.getByLabel('Checksum algorithm').inputValue()).toBe('sha256');
+    // Jitsi's form shows the fields of the chosen kind only.
+    const jitsi = page.locator('#cred-jitsi_meet');
+    expect(await jitsi.getByLabel('App secret').isVisible()).toBe(true);
+    expect(await jitsi.getByLabel('Private key (PEM)').isVisible()).toBe(false);
+    await jitsi.getByLabel('Kind').selectOption('jaas');
+    expect(await jitsi.getByLabel('App secret').isVisible()).toBe(false);
+    expect(await jitsi.getByLabel('Private key (PEM)').isVisible()).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
 
     // A URL that is not one: the message sits next to the field, nothing is saved.

@@ -48,6 +48,7 @@ export const bigBlueButtonOrgCredentials: OrgCredentialsSpec = {
       name: 'checksum_algorithm',
       label: 'Checksum algorithm',
       choices: BBB_CHECKSUM_ALGORITHMS,
+      initial: 'sha256',
       hint: 'One your server lists in supportedChecksumAlgorithms; sha256 unless you changed it.',
     },
   ],

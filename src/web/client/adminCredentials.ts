@@ -40,7 +40,10 @@ function controls(form: HTMLFormElement): Control[] {
 function applyMode(form: HTMLFormElement): void {
   const mode = form.querySelector<HTMLSelectElement>('select[name="mode"]')?.value ?? '';
   for (const field of Array.from(form.querySelectorAll<HTMLElement>('[data-modes]'))) {
-    field.hidden = !(field.dataset['modes'] ?? '').split(' ').includes(mode);
+    const hidden = !(field.dataset['modes'] ?? '').split(' ').includes(mode);
+    field.hidden = hidden;
+    // The stylesheet lays fields out as flex boxes, which would override `hidden` alone.
+    field.style.display = hidden ? 'none' : '';
   }
 }
 
