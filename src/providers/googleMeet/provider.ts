@@ -3,6 +3,7 @@
  * space created with the user's own token, and its `meetingUri` is the join URL. Meet has no
  * voice-only start, so a voice request gets an ordinary meeting (capabilities say so).
  */
+import type { ConfigLine } from '../module.js';
 import type { UserTokens } from '../../userAuth/types.js';
 import type { Capabilities, CallRequest, CheckResult, CreatedCall } from '../types.js';
 import { checkTokenEndpoint } from '../shared/tokenEndpointCheck.js';
@@ -61,19 +62,16 @@ export async function checkGoogleMeetConnection(deps: GoogleMeetDeps): Promise<C
   });
 }
 
-/** check-config's lines: what is set, never a secret. */
-export function googleMeetConfigLines(settings: GoogleMeetSettings): string[] {
-  if (!settings.clientId || !settings.clientSecret) {
-    const missing = [
-      ...(settings.clientId ? [] : ['VIDEO_GOOGLE_CLIENT_ID']),
-      ...(settings.clientSecret ? [] : ['video_google_client_secret']),
-    ];
-    return [`google_meet: not configured (missing ${missing.join(' and ')})`];
-  }
+/** check-config's lines (availability is printed by the core): where it points, never a secret. */
+export function googleMeetConfigLines(settings: GoogleMeetSettings): ConfigLine[] {
   const endpoints = googleEndpoints(settings);
   return [
-    `google_meet: client ${settings.clientId}`,
-    `google_meet: authorize at ${endpoints.authorization}, tokens at ${endpoints.token}`,
-    `google_meet: spaces at ${settings.apiUrl}, access type ${settings.accessType ?? 'Meet default'}`,
+    { label: 'client id', value: settings.clientId ?? 'not set (VIDEO_GOOGLE_CLIENT_ID)' },
+    { label: 'client secret', value: settings.clientSecret ? 'set' : 'not set (video_google_client_secret)' },
+    { label: 'authorize', value: endpoints.authorization },
+    { label: 'token', value: endpoints.token },
+    { label: 'revoke', value: endpoints.revocation },
+    { label: 'Meet API', value: settings.apiUrl },
+    { label: 'access type', value: settings.accessType ?? "Meet's default" },
   ];
 }

@@ -4,6 +4,7 @@
  * its `joinWebUrl` is the join URL. Teams has no voice-only start through this API, so a voice
  * request gets an ordinary meeting (capabilities say so).
  */
+import type { ConfigLine } from '../module.js';
 import type { UserTokens } from '../../userAuth/types.js';
 import type { CallRequest, Capabilities, CheckResult, CreatedCall } from '../types.js';
 import { checkTokenEndpoint } from '../shared/tokenEndpointCheck.js';
@@ -64,19 +65,16 @@ export async function checkMicrosoftTeamsConnection(deps: MicrosoftTeamsDeps): P
   });
 }
 
-/** check-config's lines: what is set, never a secret. */
-export function microsoftTeamsConfigLines(settings: MicrosoftTeamsSettings): string[] {
-  if (!settings.clientId || !settings.clientSecret) {
-    const missing = [
-      ...(settings.clientId ? [] : ['VIDEO_MICROSOFT_CLIENT_ID']),
-      ...(settings.clientSecret ? [] : ['video_microsoft_client_secret']),
-    ];
-    return [`microsoft_teams: not configured (missing ${missing.join(' and ')})`];
-  }
+/** check-config's lines (availability is printed by the core): where it points, never a secret. */
+export function microsoftTeamsConfigLines(settings: MicrosoftTeamsSettings): ConfigLine[] {
   const endpoints = microsoftEndpoints(settings);
   return [
-    `microsoft_teams: client ${settings.clientId}, tenant ${settings.tenant}`,
-    `microsoft_teams: authorize at ${endpoints.authorization}, tokens at ${endpoints.token}`,
-    `microsoft_teams: meetings at ${settings.graphUrl}, lobby bypass ${settings.lobbyBypass}`,
+    { label: 'client id', value: settings.clientId ?? 'not set (VIDEO_MICROSOFT_CLIENT_ID)' },
+    { label: 'client secret', value: settings.clientSecret ? 'set' : 'not set (video_microsoft_client_secret)' },
+    { label: 'tenant', value: settings.tenant },
+    { label: 'authorize', value: endpoints.authorization },
+    { label: 'token', value: endpoints.token },
+    { label: 'Graph', value: settings.graphUrl },
+    { label: 'lobby bypass', value: settings.lobbyBypass },
   ];
 }
