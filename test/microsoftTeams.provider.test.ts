@@ -152,7 +152,7 @@ describe('Microsoft Teams: create', () => {
     );
     microsoft.sim.faults.fail('meetings', { kind: 'json', status: 201, body: { id: 'm-1' } });
     microsoft.sim.faults.fail('meetings', { kind: 'reset' });
-    for (const _ of [1, 2]) {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
       const error = await callgateError(createMicrosoftTeamsCall(deps(), tokens, CALL_REQUEST));
       expect(error.code).toBe('PROVIDER_UNAVAILABLE');
     }
