@@ -288,3 +288,30 @@ describe.each(MEETING_PROVIDERS)('%s with a wrong client secret or a hanging pro
     expect(short.sim.faults.requests[short.sim.api]).toBe(1);
   });
 });
+
+describe('Microsoft Teams sign-in refusals', () => {
+  const teams = MEETING_PROVIDERS.find((provider) => provider.id === 'microsoft_teams');
+  let h: MeetingHarness;
+  beforeAll(async () => {
+    if (!teams) throw new Error('no Microsoft Teams case');
+    h = await startMeetingHarness({ db: 'sqlite', provider: teams });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('when a personal account signs in, then the popup says in our words to use a work or school account', async () => {
+    if (!teams) throw new Error('no Microsoft Teams case');
+    const user = h.app.token({ userId: 'personal-1' });
+    const page = await connectUser(h.app, teams, user, { allow: true, user: 'ms-personal-1' });
+    expect(page.status).toBe(400);
+    expect(page.text).toContain(
+      'Personal Microsoft accounts (outlook.com, hotmail.com, live.com) cannot create Teams meetings',
+    );
+    expect(page.text).toContain('Sign in with your work or school account.');
+    expect(page.text).toContain('microsoft_teams_token');
+    // Microsoft's own text (with its trace ids) is never shown.
+    expect(page.text).not.toMatch(/AADSTS|identity provider/);
+    expect(h.sim.oauth.tokenRequests).toEqual([]);
+  });
+});
