@@ -1,20 +1,21 @@
 /**
  * Wiring: builds every service from the config and the store. The app and the CLI both
- * start here; tests pass their own config, store and logger.
+ * start here; tests pass their own config, store and logger. Providers come from the
+ * config's modules; the core knows their capabilities, never their names.
  */
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
 import { createCallService } from './calls/createCall.js';
 import { createCallRateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
+import { createTokenCipher } from './crypto/tokenCipher.js';
+import type { RouteEntry } from './http/route.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
-import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joinLink.js';
-import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
-import { bigBlueButtonDeps, createProviders } from './providers/index.js';
+import { buildModules } from './providers/buildModules.js';
 import { ProviderRegistry } from './providers/registry.js';
-import { createZoomUserApp, type ZoomUserApp } from './providers/zoom/wiring.js';
 import type { Store } from './store/types.js';
+import { createLegacyUserAuth } from './userAuth/legacyBridge.js';
 
 /** Everything a request handler may use. */
 export interface Services {
@@ -26,12 +27,8 @@ export interface Services {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
-  /** Jitsi join links (token authentication). */
-  jitsi: JitsiJoinLinks;
-  /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
-  bigBlueButton: BigBlueButtonJoin;
-  /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
-  zoom: ZoomUserApp;
+  /** Routes the provider modules and the user-authorization service contribute. */
+  providerRoutes: RouteEntry[];
   now: () => number;
 }
 
@@ -47,30 +44,50 @@ export interface ServiceOptions {
 
 /** Builds the services. */
 export function createServices(options: ServiceOptions): Services {
+  const { config, store, logger } = options;
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
-  const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
-  const registry = new ProviderRegistry(createProviders({ config: options.config, now, zoomUserApp: zoom }));
-  const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
-  return {
-    config: options.config,
-    store: options.store,
-    logger: options.logger,
+  const tokenCipher = createTokenCipher(config.tokenEncryption);
+  const userAuth = createLegacyUserAuth({
+    store,
+    cipher: tokenCipher,
+    publicUrl: config.publicUrl,
+    hostOrigin: config.hostOrigin,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    logger: logger.child({ module: 'user-authorization' }),
+    now,
+  });
+  const built = buildModules(config, {
+    publicUrl: config.publicUrl,
+    hostOrigin: config.hostOrigin,
+    mode: config.mode,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    now,
+    logger,
     metrics,
-    verifier: createIdentityVerifier(options.config.auth, now),
+    signingSecret: config.signingSecret,
+    tokenCipher,
+    userTokens: (spec) => userAuth.userTokens(spec),
+  });
+  const registry = new ProviderRegistry(built.providers);
+  const orgSettings = new OrgSettingsService({ store, registry, fields: built.orgSettingFields, now });
+  return {
+    config,
+    store,
+    logger,
+    metrics,
+    verifier: createIdentityVerifier(config.auth, now),
     registry,
     orgSettings,
     calls: createCallService({
-      store: options.store,
+      store,
       registry,
       orgSettings,
       metrics,
       now,
-      rateLimiter: createCallRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now }),
+      rateLimiter: createCallRateLimiter({ store, perMinute: config.callsPerMinute, now }),
     }),
-    jitsi: createJitsiJoinLinks({ config: options.config, now }),
-    bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
-    zoom,
+    providerRoutes: [...built.routes, ...userAuth.routes()],
     now,
   };
 }

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { mintToken } from '../src/auth/identity.js';
 import { buildConfig } from '../src/config/index.js';
 import { createTokenCipher } from '../src/crypto/tokenCipher.js';
-import { startZoomSimulator, type RunningZoomSimulator } from '../src/local/simulators/zoom.js';
+import { startZoomSimulator, type RunningZoomSimulator } from '../src/providers/zoom/simulator.js';
 import { openTokens, type UserTokens } from '../src/providers/zoom/userTokens.js';
 import { POSTGRES_MIGRATIONS } from '../src/store/migrations.js';
 import { zoomTokenFromRow, type Row } from '../src/store/rows.js';
