@@ -1,12 +1,13 @@
 /**
- * Fault injection for the in-process provider simulators (local mode and tests), as the Zoom
- * and BigBlueButton simulators do it: every endpoint counts its requests, and the next
- * request(s) of an endpoint can be made to fail in any way a real provider fails.
- * Loaded by simulators only, never by production code paths.
+ * Fault injection of the JSON providers' simulators (Google Meet, Microsoft Teams), on the
+ * shared queue and transport faults of `local/simulators/faults.ts`: every endpoint counts
+ * its requests, and the next request(s) of an endpoint can be made to fail in any way a real
+ * provider fails. Loaded by simulators only, never by production code paths.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express, { type Request, type Response, type Router } from 'express';
+import type { Request, Response, Router } from 'express';
+import express from 'express';
+import { FaultQueue, sendTransportFault, sendTruncated, sleep } from '../../local/simulators/faults.js';
+import { listenOnLoopback } from '../../local/simulators/loopback.js';
 
 /** A failure to inject into the next request(s) of an endpoint. */
 export type SimFailure =
@@ -52,8 +53,6 @@ export interface SimFaults<Endpoint extends string> {
   intercept(endpoint: Endpoint, req: Request, res: Response): Promise<boolean>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Creates the counters and failure queues for `endpoints`. */
 export function createSimFaults<Endpoint extends string>(
   endpoints: readonly Endpoint[],
@@ -61,17 +60,15 @@ export function createSimFaults<Endpoint extends string>(
 ): SimFaults<Endpoint> {
   const zero = (): Record<Endpoint, number> =>
     Object.fromEntries(endpoints.map((endpoint) => [endpoint, 0])) as Record<Endpoint, number>;
-  const queues = new Map<Endpoint, SimFailure[]>();
+  const queue = new FaultQueue<SimFailure>();
   const faults: SimFaults<Endpoint> = {
     requests: zero(),
     delayMs: 0,
     fail(endpoint, failure, times = 1) {
-      const queue = queues.get(endpoint) ?? [];
-      for (let i = 0; i < times; i += 1) queue.push(failure);
-      queues.set(endpoint, queue);
+      queue.add(failure, { endpoint, times });
     },
     clearFailures() {
-      queues.clear();
+      queue.clear();
     },
     resetCounters() {
       for (const endpoint of endpoints) faults.requests[endpoint] = 0;
@@ -79,7 +76,7 @@ export function createSimFaults<Endpoint extends string>(
     async intercept(endpoint, req, res) {
       faults.requests[endpoint] += 1;
       if (faults.delayMs > 0) await sleep(faults.delayMs);
-      const failure = queues.get(endpoint)?.shift();
+      const failure = queue.take(endpoint);
       if (!failure) return false;
       switch (failure.kind) {
         case 'delay':
@@ -90,16 +87,17 @@ export function createSimFaults<Endpoint extends string>(
           res.json = () => res;
           res.send = () => res;
           return false;
+        case 'hang':
+        case 'reset':
         case 'redirect':
-          res.redirect(
-            302,
-            failure.location ?? `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`,
-          );
+          sendTransportFault(req, res, failure);
           return true;
         case 'truncated':
-          res.writeHead(failure.status ?? 200, { 'content-type': 'application/json', 'content-length': '512' });
-          res.write('{"access_token":"sim_at_truncated","meetingUri":"https://');
-          setImmediate(() => req.socket.destroy());
+          sendTruncated(req, res, {
+            status: failure.status ?? 200,
+            contentType: 'application/json',
+            start: '{"access_token":"sim_at_truncated","meetingUri":"https://',
+          });
           return true;
         case 'json':
           res
@@ -109,11 +107,6 @@ export function createSimFaults<Endpoint extends string>(
           return true;
         case 'text':
           res.status(failure.status).type('html').send(failure.body);
-          return true;
-        case 'hang':
-          return true;
-        case 'reset':
-          req.socket.destroy();
           return true;
         case 'rate_limited':
           if (failure.retryAfter !== undefined) res.set('Retry-After', failure.retryAfter);
@@ -140,15 +133,6 @@ export async function serveOnLoopback(router: Router): Promise<LoopbackServer> {
   const app = express();
   app.disable('x-powered-by');
   app.use(router);
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await listenOnLoopback(app);
+  return { url: server.origin, close: () => server.close() };
 }
