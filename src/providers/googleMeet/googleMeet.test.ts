@@ -104,3 +104,14 @@ describe('Meet space request body', () => {
     expect(spaceRequestBody('RESTRICTED')).toEqual({ config: { accessType: 'RESTRICTED' } });
   });
 });
+
+describe('Google Meet check-config lines', () => {
+  test('when configured, then the client id and where it points, never the secret', async () => {
+    const { googleMeetConfigLines } = await import('./provider.js');
+    const result = parse({ VIDEO_GOOGLE_CLIENT_ID: 'client-1' }, { video_google_client_secret: 'secret-value-1' });
+    if (!result.success) throw result.error;
+    const lines = googleMeetConfigLines(result.data);
+    expect(lines[0]).toEqual({ label: 'Google Meet client', value: 'client-1 (secret set)' });
+    expect(JSON.stringify(lines)).not.toContain('secret-value-1');
+  });
+});

@@ -64,14 +64,14 @@ export async function checkGoogleMeetConnection(deps: GoogleMeetDeps): Promise<C
 
 /** check-config's lines (availability is printed by the core): where it points, never a secret. */
 export function googleMeetConfigLines(settings: GoogleMeetSettings): ConfigLine[] {
-  const endpoints = googleEndpoints(settings);
+  const client = settings.clientId
+    ? `${settings.clientId} (secret ${settings.clientSecret ? 'set' : 'missing: video_google_client_secret'})`
+    : 'not set (VIDEO_GOOGLE_CLIENT_ID, video_google_client_secret)';
   return [
-    { label: 'client id', value: settings.clientId ?? 'not set (VIDEO_GOOGLE_CLIENT_ID)' },
-    { label: 'client secret', value: settings.clientSecret ? 'set' : 'not set (video_google_client_secret)' },
-    { label: 'authorize', value: endpoints.authorization },
-    { label: 'token', value: endpoints.token },
-    { label: 'revoke', value: endpoints.revocation },
-    { label: 'Meet API', value: settings.apiUrl },
-    { label: 'access type', value: settings.accessType ?? "Meet's default" },
+    { label: 'Google Meet client', value: client },
+    { label: 'Google Meet authorize', value: googleEndpoints(settings).authorization },
+    { label: 'Google Meet token', value: googleEndpoints(settings).token },
+    { label: 'Google Meet API', value: settings.apiUrl },
+    { label: 'Google Meet access type', value: settings.accessType ?? "Meet's default" },
   ];
 }

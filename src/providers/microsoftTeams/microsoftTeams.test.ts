@@ -108,3 +108,20 @@ describe('onlineMeeting request body', () => {
     expect(MEETING_DURATION_MS).toBe(3600_000);
   });
 });
+
+describe('Microsoft Teams check-config lines', () => {
+  test('when configured, then the client id, tenant and where it points, never the secret', async () => {
+    const { microsoftTeamsConfigLines } = await import('./provider.js');
+    const result = parse(
+      { VIDEO_MICROSOFT_CLIENT_ID: 'client-1', VIDEO_MICROSOFT_TENANT: 'contoso.example' },
+      { video_microsoft_client_secret: 'secret-value-1' },
+    );
+    if (!result.success) throw result.error;
+    const lines = microsoftTeamsConfigLines(result.data);
+    expect(lines.slice(0, 2)).toEqual([
+      { label: 'Microsoft Teams client', value: 'client-1 (secret set)' },
+      { label: 'Microsoft Teams tenant', value: 'contoso.example' },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('secret-value-1');
+  });
+});

@@ -67,14 +67,14 @@ export async function checkMicrosoftTeamsConnection(deps: MicrosoftTeamsDeps): P
 
 /** check-config's lines (availability is printed by the core): where it points, never a secret. */
 export function microsoftTeamsConfigLines(settings: MicrosoftTeamsSettings): ConfigLine[] {
-  const endpoints = microsoftEndpoints(settings);
+  const client = settings.clientId
+    ? `${settings.clientId} (secret ${settings.clientSecret ? 'set' : 'missing: video_microsoft_client_secret'})`
+    : 'not set (VIDEO_MICROSOFT_CLIENT_ID, video_microsoft_client_secret)';
   return [
-    { label: 'client id', value: settings.clientId ?? 'not set (VIDEO_MICROSOFT_CLIENT_ID)' },
-    { label: 'client secret', value: settings.clientSecret ? 'set' : 'not set (video_microsoft_client_secret)' },
-    { label: 'tenant', value: settings.tenant },
-    { label: 'authorize', value: endpoints.authorization },
-    { label: 'token', value: endpoints.token },
-    { label: 'Graph', value: settings.graphUrl },
-    { label: 'lobby bypass', value: settings.lobbyBypass },
+    { label: 'Microsoft Teams client', value: client },
+    { label: 'Microsoft Teams tenant', value: settings.tenant },
+    { label: 'Microsoft Teams token', value: microsoftEndpoints(settings).token },
+    { label: 'Microsoft Teams Graph', value: settings.graphUrl },
+    { label: 'Microsoft Teams lobby bypass', value: settings.lobbyBypass },
   ];
 }
