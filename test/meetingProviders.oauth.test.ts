@@ -17,9 +17,9 @@ import {
 } from './support/meetingApps.js';
 
 const kinds = await databaseKinds();
-const cases = MEETING_PROVIDERS.flatMap((provider) => kinds.map((db) => [provider, db] as const));
+const cases = MEETING_PROVIDERS.flatMap((provider) => kinds.map((db) => ({ name: provider.name, db, provider })));
 
-describe.each(cases)('%s per-user calls (%s)', (provider, db) => {
+describe.each(cases)('$name per-user calls ($db)', ({ provider, db }) => {
   let h: MeetingHarness;
   let clock = Date.now();
   let users = 0;
@@ -248,7 +248,7 @@ describe.each(cases)('%s per-user calls (%s)', (provider, db) => {
   });
 });
 
-describe.each(MEETING_PROVIDERS)('%s with a wrong client secret or a hanging provider', (provider) => {
+describe.each(MEETING_PROVIDERS)('$name with a wrong client secret or a hanging provider', (provider) => {
   let h: MeetingHarness;
   let short: MeetingHarness;
   beforeAll(async () => {

@@ -18,7 +18,7 @@ import { startService, type ServiceProcess } from './support/process.js';
 const withPostgres = (await postgresReachable()) ? MEETING_PROVIDERS : [];
 const PUBLIC_URL = 'http://callgate.test';
 
-describe.each(withPostgres)('%s on two replicas of one PostgreSQL database', (provider) => {
+describe.each(withPostgres)('$name on two replicas of one PostgreSQL database', (provider) => {
   const secrets = {
     auth_jwt_secret: randomBytes(32).toString('base64url'),
     signing_secret: randomBytes(32).toString('base64url'),
