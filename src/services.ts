@@ -3,7 +3,7 @@
  * start here; tests pass their own config, store and logger. Providers come from the
  * config's modules; the core knows their capabilities, never their names.
  */
-import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
+import { createIdentityVerifier, type Identity, type IdentityVerifier } from './auth/identity.js';
 import { createCallService } from './calls/createCall.js';
 import { createCallRateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
@@ -11,11 +11,11 @@ import { createTokenCipher } from './crypto/tokenCipher.js';
 import type { RouteEntry } from './http/route.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { OrgSettingsService } from './orgs/orgSettings.js';
+import { orgContext, OrgSettingsService } from './orgs/orgSettings.js';
 import { buildModules } from './providers/buildModules.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Store } from './store/types.js';
-import { createLegacyUserAuth } from './userAuth/legacyBridge.js';
+import { createUserAuth, type UserAuth } from './userAuth/index.js';
 
 /** Everything a request handler may use. */
 export interface Services {
@@ -29,6 +29,8 @@ export interface Services {
   calls: ReturnType<typeof createCallService>;
   /** Routes the provider modules and the user-authorization service contribute. */
   providerRoutes: RouteEntry[];
+  /** Per-user authorization (SPEC §5): every OAuth provider's flow, tokens and connections. */
+  userAuth: UserAuth;
   now: () => number;
 }
 
@@ -48,7 +50,7 @@ export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
   const tokenCipher = createTokenCipher(config.tokenEncryption);
-  const userAuth = createLegacyUserAuth({
+  const userAuth = createUserAuth({
     store,
     cipher: tokenCipher,
     publicUrl: config.publicUrl,
@@ -56,6 +58,17 @@ export function createServices(options: ServiceOptions): Services {
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     logger: logger.child({ module: 'user-authorization' }),
     now,
+    // Runs per request, long after the registry and org settings below exist.
+    async availableProviders(identity: Identity) {
+      const context = orgContext(await orgSettings.get(identity.org));
+      // A provider's own availability decides; a spec without a provider counts when configured.
+      return userAuth.service
+        .entries()
+        .filter(({ spec, client }) =>
+          registry.has(spec.providerId) ? registry.availability(spec.providerId, context).available : client !== null,
+        )
+        .map((entry) => entry.spec.providerId);
+    },
   });
   const built = buildModules(config, {
     publicUrl: config.publicUrl,
@@ -67,10 +80,15 @@ export function createServices(options: ServiceOptions): Services {
     metrics,
     signingSecret: config.signingSecret,
     tokenCipher,
-    userTokens: (spec) => userAuth.userTokens(spec),
+    userTokens: userAuth.userTokens,
   });
   const registry = new ProviderRegistry(built.providers);
-  const orgSettings = new OrgSettingsService({ store, registry, fields: built.orgSettingFields, now });
+  const orgSettings = new OrgSettingsService({
+    store: store.orgSettings,
+    registry,
+    fields: built.orgSettingFields,
+    now,
+  });
   return {
     config,
     store,
@@ -80,14 +98,15 @@ export function createServices(options: ServiceOptions): Services {
     registry,
     orgSettings,
     calls: createCallService({
-      store,
+      callRecords: store.callRecords,
       registry,
       orgSettings,
       metrics,
       now,
-      rateLimiter: createCallRateLimiter({ store, perMinute: config.callsPerMinute, now }),
+      rateLimiter: createCallRateLimiter({ counters: store.counters, perMinute: config.callsPerMinute, now }),
     }),
     providerRoutes: [...built.routes, ...userAuth.routes()],
+    userAuth,
     now,
   };
 }

@@ -9,8 +9,7 @@ import { badRequest } from '../errors.js';
 import type { OrgSettingField } from '../providers/module.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { OrgContext } from '../providers/types.js';
-import type { AuditEntry, Store } from '../store/types.js';
-import { fieldsFromRecord, recordFields } from './storedFields.js';
+import type { AuditEntry, OrgSettingsRepository } from '../store/types.js';
 
 /** An organization's effective settings. */
 export interface OrgSettings {
@@ -32,13 +31,13 @@ export class OrgSettingsService {
 
   constructor(
     private readonly deps: {
-      store: Store;
+      store: OrgSettingsRepository;
       registry: ProviderRegistry;
       fields: readonly OrgSettingField[];
       now?: () => number;
     },
   ) {
-    deps.store.onOrgSettingsChanged((org) => {
+    deps.store.onChanged((org) => {
       if (org === '*') this.cache.clear();
       else this.cache.delete(org);
     });
@@ -53,10 +52,10 @@ export class OrgSettingsService {
   async get(org: string): Promise<OrgSettings> {
     const cached = this.cache.get(org);
     if (cached) return cached;
-    const stored = await this.deps.store.getOrgSettings(org);
+    const stored = await this.deps.store.get(org);
     const emptyFields = Object.fromEntries(this.deps.fields.map((field) => [field.name, null]));
     const settings: OrgSettings = stored
-      ? { org, videoChatProvider: stored.videoChatProvider, fields: { ...emptyFields, ...fieldsFromRecord(stored) } }
+      ? { org, videoChatProvider: stored.videoChatProvider, fields: { ...emptyFields, ...stored.providerSettings } }
       : { org, videoChatProvider: this.deps.registry.defaultFor({ org, fields: {} }), fields: emptyFields };
     this.cache.set(org, settings);
     return settings;
@@ -85,11 +84,14 @@ export class OrgSettingsService {
       if (from !== to) changes[field.name] = { from, to };
     }
     if (Object.keys(changes).length === 0) return before;
-    await this.deps.store.saveOrgSettings(
+    // Only set fields are stored: absent means "the server's".
+    const providerSettings: Record<string, string> = {};
+    for (const [name, value] of Object.entries(after.fields)) if (value !== null) providerSettings[name] = value;
+    await this.deps.store.save(
       {
         org,
         videoChatProvider: after.videoChatProvider,
-        ...recordFields(after.fields),
+        providerSettings,
         updatedAt: (this.deps.now ?? Date.now)(),
       },
       { org, actorUserId: actor.userId, actorName: actor.name, action: 'settings.update', changes },

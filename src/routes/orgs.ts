@@ -120,7 +120,7 @@ export function orgRoutes(services: Services): RouteEntry[] {
       errors: [400, 401, 403],
       async handle({ params, query }) {
         const limit = query.limit ?? 50;
-        const entries = await services.store.listAuditLog(params.org, {
+        const entries = await services.store.auditLog.list(params.org, {
           limit,
           ...(query.before !== undefined ? { beforeId: query.before } : {}),
         });
@@ -160,7 +160,7 @@ export function orgRoutes(services: Services): RouteEntry[] {
           fields: {
             days,
             since: new Date(since).toISOString(),
-            counts: await services.store.countCallsByDay(params.org, { since }),
+            counts: await services.store.callRecords.countByDay(params.org, { since }),
           },
         };
       },
