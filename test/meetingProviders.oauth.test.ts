@@ -241,7 +241,8 @@ describe.each(cases)('$name per-user calls ($db)', ({ provider, db }) => {
   });
 
   test('when an admin checks the connection, then ok with good credentials', async () => {
-    const admin = h.app.token({ role: 'admin', userId: 'admin-1' });
+    // Long-lived: earlier tests moved the app's clock forward.
+    const admin = h.app.token({ role: 'admin', userId: 'admin-1', ttlSeconds: 30 * 86_400 });
     const check = await api(h.app, 'POST', `/api/v1/orgs/acme/providers/${provider.id}/check`, { token: admin });
     expect(check.status).toBe(200);
     expect(check.body).toMatchObject({ status: 'ok' });
