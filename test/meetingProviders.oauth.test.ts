@@ -178,6 +178,23 @@ describe.each(cases)('$name per-user calls ($db)', ({ provider, db }) => {
     expect(h.sim.oauth.grants['refresh_token']).toBe(1);
   });
 
+  test('when the token endpoint answers garbage or a 5xx page during a refresh, then 502 and the user stays connected', async () => {
+    const user = newUser();
+    await connectUser(h.app, provider, user);
+    h.sim.faults.fail(h.sim.api, { kind: 'invalid_token' });
+    h.sim.faults.fail('token', { kind: 'text', status: 200, body: 'not json at all' });
+    const garbled = await call(user);
+    expect([garbled.status, garbled.body['code']]).toEqual([502, 'PROVIDER_UNAVAILABLE']);
+    h.sim.faults.fail(h.sim.api, { kind: 'invalid_token' });
+    h.sim.faults.fail('token', { kind: 'text', status: 503, body: '<html>down</html>' });
+    const html = await call(user);
+    expect(html.status).toBe(502);
+    expect(html.text).not.toMatch(/sim_(at|rt)_/);
+    // Nothing said the grant is dead: the tokens are kept and the next call works.
+    expect(await connection(user)).toMatchObject({ connected: true });
+    expect((await call(user)).status).toBe(200);
+  });
+
   test('when the provider answers 429, then 429 RATE_LIMITED with its Retry-After, and nothing is retried', async () => {
     const user = newUser();
     await connectUser(h.app, provider, user);
@@ -287,6 +304,17 @@ describe.each(MEETING_PROVIDERS)('$name with a wrong client secret or a hanging 
     const answer = await api(short.app, 'POST', '/api/v1/calls', { token: user, body: {} });
     expect([answer.status, answer.body['code']]).toEqual([504, 'PROVIDER_TIMEOUT']);
     expect(short.sim.faults.requests[short.sim.api]).toBe(1);
+  });
+
+  test('when the token endpoint never answers a refresh, then 504 PROVIDER_TIMEOUT and the user stays connected', async () => {
+    const user = short.app.token({ userId: 'hang-refresh-user' });
+    expect((await connectUser(short.app, provider, user)).status).toBe(200);
+    short.sim.faults.fail(short.sim.api, { kind: 'invalid_token' });
+    short.sim.faults.fail('token', { kind: 'hang' });
+    const answer = await api(short.app, 'POST', '/api/v1/calls', { token: user, body: {} });
+    expect([answer.status, answer.body['code']]).toEqual([504, 'PROVIDER_TIMEOUT']);
+    const me = await api(short.app, 'GET', '/api/v1/me', { token: user });
+    expect((me.body['connections'] as Record<string, unknown>)[provider.id]).toMatchObject({ connected: true });
   });
 });
 
