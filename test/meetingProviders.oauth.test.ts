@@ -5,15 +5,19 @@
  * one refresh for 20 concurrent calls, `GET /api/v1/me`, disconnect and the connection check.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { api } from './support/app.js';
+import { api, startApp, type TestApp } from './support/app.js';
 import { databaseKinds } from './support/databases.js';
 import {
   browse,
+  CLIENT_ID,
+  CLIENT_SECRET,
   connectUser,
   decideAtProvider,
   MEETING_PROVIDERS,
   startMeetingHarness,
   type MeetingHarness,
+  type MeetingProviderCase,
+  type MeetingSim,
 } from './support/meetingApps.js';
 
 const kinds = await databaseKinds();
@@ -342,5 +346,36 @@ describe('Microsoft Teams sign-in refusals', () => {
     // Microsoft's own text (with its trace ids) is never shown.
     expect(page.text).not.toMatch(/AADSTS|identity provider/);
     expect(h.sim.oauth.tokenRequests).toEqual([]);
+  });
+});
+
+describe('GET /api/v1/me with both providers configured', () => {
+  const [google, teams] = MEETING_PROVIDERS as [MeetingProviderCase, MeetingProviderCase];
+  let googleSim: MeetingSim;
+  let teamsSim: MeetingSim;
+  let app: TestApp;
+  beforeAll(async () => {
+    googleSim = await google.startSim({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    teamsSim = await teams.startSim({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    app = await startApp({
+      env: { ...google.env(googleSim.url), ...teams.env(teamsSim.url) },
+      secrets: { [google.secretName]: CLIENT_SECRET, [teams.secretName]: CLIENT_SECRET },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await googleSim?.close();
+    await teamsSim?.close();
+  });
+
+  test('when a user connected one of them, then both are listed, each with its own state', async () => {
+    const user = app.token({ userId: 'both-1' });
+    expect((await connectUser(app, google, user)).status).toBe(200);
+    const me = await api(app, 'GET', '/api/v1/me', { token: user });
+    expect(me.status).toBe(200);
+    const connections = me.body['connections'] as Record<string, { connected: boolean; expires_at: string | null }>;
+    expect(connections['google_meet']?.connected).toBe(true);
+    expect(Date.parse(connections['google_meet']?.expires_at ?? '')).toBeGreaterThan(Date.now());
+    expect(connections['microsoft_teams']).toEqual({ connected: false, expires_at: null });
   });
 });
