@@ -54,6 +54,8 @@ export function credentialsAssociatedData(org: string, provider: string): string
 /** Reads, writes and removes organizations' own credentials. */
 export class OrgCredentialsService {
   private readonly specs: ReadonlyMap<string, OrgCredentialsSpec>;
+  /** Told at once of this process's own changes (NOTIFY reaches every process too, but later). */
+  private readonly localListeners: Array<(org: string) => void> = [];
 
   constructor(private readonly deps: OrgCredentialsDeps) {
     this.specs = new Map(deps.specs.map((spec) => [spec.providerId, spec]));
@@ -74,6 +76,12 @@ export class OrgCredentialsService {
   /** Calls `listener` when any process changes an organization's credentials. */
   onChanged(listener: (org: string) => void): void {
     this.deps.repository.onChanged(listener);
+    this.localListeners.push(listener);
+  }
+
+  /** Tells this process's listeners at once, so the next request here sees the change. */
+  private changed(org: string): void {
+    for (const listener of this.localListeners) listener(org);
   }
 
   /** Every provider's state for an organization, decrypted; what `OrgContext.credentials` holds. */
@@ -133,6 +141,7 @@ export class OrgCredentialsService {
         changes: auditChanges(spec, stored, fields),
       },
     );
+    this.changed(org);
     this.deps.logger.info({ org, provider: providerId, actor: actor.userId }, 'organization credentials saved');
   }
 
@@ -171,6 +180,7 @@ export class OrgCredentialsService {
     } else {
       await this.deps.repository.delete(org, providerId, audit, at);
     }
+    this.changed(org);
     this.deps.logger.info({ org, provider: providerId, actor: actor.userId }, 'organization credentials removed');
     return true;
   }
@@ -191,6 +201,7 @@ export class OrgCredentialsService {
         },
         this.deps.now(),
       );
+      this.changed(org);
     }
   }
 
