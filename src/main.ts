@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
-import { localModeBanner, type LocalRouter } from './local/index.js';
+import { localModeBanner, restrictLocalDatabase, type LocalRouter } from './local/index.js';
 import { localSimulators } from './local/simulators/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   let config = loaded.config;
   let localRouters: LocalRouter[] = [];
   if (config.mode === 'local') {
+    restrictLocalDatabase(config.databaseUrl);
     const simulators = localSimulators(config);
     config = simulators.config;
     localRouters = simulators.routers;

@@ -4,8 +4,9 @@
  */
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
 import { createCallService } from './calls/createCall.js';
-import { createCallRateLimiter } from './calls/rateLimit.js';
+import { createCallRateLimiter, createRateLimiter, type RateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
+import { createAddressPolicy, type AddressPolicy, type Resolver } from './http/addressPolicy.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
@@ -32,6 +33,10 @@ export interface Services {
   bigBlueButton: BigBlueButtonJoin;
   /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
   zoom: ZoomUserApp;
+  /** Where organization-set addresses may lead (SPEC §9). */
+  addressPolicy: AddressPolicy;
+  /** Per-user limits besides call creation (SPEC §9). */
+  limits: { checks: RateLimiter; authorizationStarts: RateLimiter };
   now: () => number;
 }
 
@@ -43,6 +48,8 @@ export interface ServiceOptions {
   metrics?: Metrics;
   /** Clock; tests move it instead of sleeping. */
   now?: () => number;
+  /** Resolves organization-set host names; tests pass a fake so nothing leaves the machine. */
+  resolve?: Resolver;
 }
 
 /** Builds the services. */
@@ -50,7 +57,16 @@ export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
   const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
-  const registry = new ProviderRegistry(createProviders({ config: options.config, now, zoomUserApp: zoom }));
+  const addressPolicy = createAddressPolicy({
+    allowed: options.config.allowedPrivateUpstreamHosts,
+    allowLoopback: options.config.mode === 'local',
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
+  const registry = new ProviderRegistry(
+    createProviders({ config: options.config, now, zoomUserApp: zoom, addressPolicy }),
+  );
+  const limit = (counter: string, what: string): RateLimiter =>
+    createRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now, counter, what });
   const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
   return {
     config: options.config,
@@ -71,6 +87,11 @@ export function createServices(options: ServiceOptions): Services {
     jitsi: createJitsiJoinLinks({ config: options.config, now }),
     bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
     zoom,
+    addressPolicy,
+    limits: {
+      checks: limit('checks', 'connection checks'),
+      authorizationStarts: limit('authorize', 'authorization starts'),
+    },
     now,
   };
 }

@@ -4,12 +4,16 @@
  * whose message is one line naming the setting.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAllowedUpstreamHosts, type AllowedUpstreamHosts } from '../http/addressPolicy.js';
+import { readPem, readPublicKey } from './pem.js';
 import { readSecretsFile, type Secrets } from './secrets.js';
 import { prepareLocalSecrets } from './localSecrets.js';
-import { parseServerUrl } from './urls.js';
+import { isLoopbackHost, normalizeBigBlueButtonUrl, parseServerUrl } from './urls.js';
+
+export { normalizeBigBlueButtonUrl } from './urls.js';
 
 /** A start-up problem; its message is one line that names the setting. */
 export class ConfigError extends Error {
@@ -82,8 +86,10 @@ export interface Config {
     secret: string | null;
     checksumAlgorithm: BbbChecksumAlgorithm;
   };
-  /** Calls a user may create per minute; 0 disables the limit. */
+  /** Calls a user may create per minute (and connection checks, authorization starts); 0: no limit. */
   callsPerMinute: number;
+  /** Private hosts, addresses and ranges organizations may still use (SPEC §9). */
+  allowedPrivateUpstreamHosts: AllowedUpstreamHosts;
 }
 
 /** The outcome of loading: the config and what start-up should warn about. */
@@ -120,6 +126,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         `secrets file ${secretsPath} not found, and local mode refuses to run with NODE_ENV=production; create it from secrets.example.conf`,
       );
     }
+    // Local mode's demo sign-in mints an owner token for anyone who asks (SPEC §8, §9).
+    if (env['HOST'] && !isLoopbackHost(env['HOST'])) {
+      throw new ConfigError(
+        `HOST: local mode listens on loopback only, since its demo sign-in lets anyone act as any user; use HOST=127.0.0.1, or create ${secretsPath} for production mode`,
+      );
+    }
     secrets = prepareLocalSecrets(dataDir);
     mode = 'local';
     warnings.push(
@@ -150,7 +162,7 @@ export function buildConfig(options: BuildConfigOptions): Config {
 
   const jwtPublicKeyFile = env['AUTH_JWT_PUBLIC_KEY_FILE'];
   const jwtPublicKey = jwtPublicKeyFile
-    ? wrap('AUTH_JWT_PUBLIC_KEY_FILE', () => readPem(resolve(cwd, jwtPublicKeyFile), 'PUBLIC KEY'))
+    ? wrap('AUTH_JWT_PUBLIC_KEY_FILE', () => readPublicKey(resolve(cwd, jwtPublicKeyFile)))
     : null;
   const jwtSecret = jwtPublicKey ? null : strongSecret(secrets, 'auth_jwt_secret');
 
@@ -240,22 +252,10 @@ export function buildConfig(options: BuildConfigOptions): Config {
       checksumAlgorithm: algorithm as BbbChecksumAlgorithm,
     },
     callsPerMinute: integer(env, 'CALLS_PER_MINUTE', 30, { min: 0, max: 100_000 }),
+    allowedPrivateUpstreamHosts: wrap('ALLOWED_PRIVATE_UPSTREAM_HOSTS', () =>
+      parseAllowedUpstreamHosts(env['ALLOWED_PRIVATE_UPSTREAM_HOSTS'] ?? ''),
+    ),
   };
-}
-
-/**
- * Normalises a BigBlueButton base URL the way admins paste it: surrounding spaces dropped,
- * a trailing `api/` removed, a doubled `/bigbluebutton/` collapsed, a trailing slash added.
- */
-export function normalizeBigBlueButtonUrl(raw: string): string {
-  const parsed = parseServerUrl(raw.trim());
-  let path = new URL(parsed).pathname;
-  path = path.replace(/\/+$/, '');
-  path = path.replace(/\/api$/, '');
-  path = path.replace(/(\/bigbluebutton)+$/, '/bigbluebutton');
-  const result = new URL(parsed);
-  result.pathname = `${path}/`;
-  return result.toString();
 }
 
 /** The id of an encryption key: a short digest, so ciphertexts name their key without revealing it. */
@@ -330,14 +330,6 @@ function logLevel(raw: string): string {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(raw)) throw new ConfigError(`LOG_LEVEL: must be one of ${levels.join(', ')}`);
   return raw;
-}
-
-function readPem(path: string, kind: string): string {
-  const text = readFileSync(path, 'utf8');
-  if (!text.includes(`-----BEGIN`) || !text.includes(kind.split(' ').pop() ?? kind)) {
-    throw new Error(`${path} is not a PEM ${kind}`);
-  }
-  return text;
 }
 
 function wrap<T>(name: string, fn: () => T): T {

@@ -1,5 +1,10 @@
+/**
+ * The secrets file (SPEC §7, §9): INI-shaped, read verbatim as Zulip reads its secrets. A
+ * value runs from the first `=` to the end of its line, trimmed; `;` and `#` start a comment
+ * only at the beginning of a line. A general INI parser would cut `a;b` or `a#b` to `a`
+ * (inline comments) and unquote `"…"`, silently weakening a generated secret.
+ */
 import { readFileSync, statSync } from 'node:fs';
-import { parse } from 'ini';
 
 /** Names of every secret the `[secrets]` section may hold (SPEC §7). */
 export const SECRET_NAMES = [
@@ -35,24 +40,34 @@ export function readSecretsFile(path: string): SecretsFile {
   return { secrets: parseSecrets(readFileSync(path, 'utf8'), path), warnings };
 }
 
-/** Parses the text of a secrets file. */
+/** Parses the text of a secrets file; only the `[secrets]` section is read. */
 export function parseSecrets(text: string, source: string): Secrets {
-  const parsed = parse(text) as Record<string, unknown>;
-  const section = parsed['secrets'];
-  if (section === undefined || typeof section !== 'object' || section === null) {
-    throw new Error(`${source}: no [secrets] section`);
-  }
   const secrets: Secrets = {};
-  for (const [name, value] of Object.entries(section as Record<string, unknown>)) {
+  let section: string | null = null;
+  let sawSecrets = false;
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) {
+      section = (header[1] ?? '').trim();
+      if (section === 'secrets') sawSecrets = true;
+      continue;
+    }
+    if (section !== 'secrets') continue;
+    const equals = line.indexOf('=');
+    if (equals < 0) throw new Error(`${source}: line ${index + 1} is not "name = value"`);
+    const name = line.slice(0, equals).trim();
     if (!(SECRET_NAMES as readonly string[]).includes(name)) {
       throw new Error(`${source}: unknown secret "${name}"`);
     }
-    if (typeof value !== 'string') {
-      throw new Error(`${source}: secret "${name}" must be a single value`);
-    }
-    const trimmed = value.trim();
-    if (trimmed !== '') secrets[name as SecretName] = trimmed;
+    const secretName = name as SecretName;
+    if (secrets[secretName] !== undefined) throw new Error(`${source}: secret "${name}" is set twice`);
+    const value = line.slice(equals + 1).trim();
+    if (value !== '') secrets[secretName] = value;
   }
+  if (!sawSecrets) throw new Error(`${source}: no [secrets] section`);
   return secrets;
 }
 

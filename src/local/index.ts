@@ -3,6 +3,7 @@
  * and the in-process provider simulators handed in by the caller.
  */
 import type { Express, Router } from 'express';
+import { chmodSync, existsSync } from 'node:fs';
 import type { Services } from '../services.js';
 import type { Assets } from '../web/assets.js';
 import { demoRoutes } from './demo.js';
@@ -31,4 +32,16 @@ export function mountLocalMode(app: Express, services: Services, options: LocalM
 export function localModeBanner(baseUrl: string): string {
   const line = '='.repeat(72);
   return `\n${line}\n  callgate local mode is ready. Open the demo:\n\n      ${baseUrl}/demo\n\n  Admin settings: ${baseUrl}/admin (sign in on the demo first)\n${line}\n\n`;
+}
+
+/**
+ * Makes an existing local-mode SQLite database private (0600, with its -wal and -shm
+ * files): earlier versions created them world-readable. New files are created private.
+ */
+export function restrictLocalDatabase(databaseUrl: string): void {
+  if (!databaseUrl.startsWith('sqlite:') || databaseUrl === 'sqlite::memory:') return;
+  const path = databaseUrl.slice('sqlite:'.length);
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }

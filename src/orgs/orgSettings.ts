@@ -6,6 +6,7 @@
 import type { Identity } from '../auth/identity.js';
 import { parseServerUrl } from '../config/urls.js';
 import { badRequest } from '../errors.js';
+import type { AddressPolicy } from '../http/addressPolicy.js';
 import type { ProviderId } from '../providers/ids.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { OrgContext } from '../providers/types.js';
@@ -86,12 +87,19 @@ export function orgContext(settings: OrgSettings): OrgContext {
   return { org: settings.org, jitsiServerUrl: settings.jitsiServerUrl };
 }
 
-/** Parses an admin's Jitsi URL: `"default"` or null reset it; otherwise a checked server URL. */
-export function parseJitsiServerUrlInput(value: string | null): string | null {
+/**
+ * Parses an admin's Jitsi URL: `"default"` or null reset it; otherwise a checked server URL
+ * whose host the address policy allows (SPEC §9; a name is not resolved here).
+ */
+export function parseJitsiServerUrlInput(value: string | null, policy: AddressPolicy): string | null {
   if (value === null || value === 'default') return null;
+  let url: string;
   try {
-    return parseServerUrl(value);
+    url = parseServerUrl(value);
   } catch (error) {
     throw badRequest('jitsi_server_url', (error as Error).message);
   }
+  const refusal = policy.refusalOf(url);
+  if (refusal !== null) throw badRequest('jitsi_server_url', refusal);
+  return url;
 }

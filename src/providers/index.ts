@@ -1,5 +1,6 @@
 /** Builds every provider from the config. */
 import type { Config } from '../config/index.js';
+import type { AddressPolicy } from '../http/addressPolicy.js';
 import { createBigBlueButtonProvider, type BigBlueButtonDeps } from './bigbluebutton/bigBlueButtonProvider.js';
 import { createJitsiProvider } from './jitsi/jitsiProvider.js';
 import type { ProviderMap } from './registry.js';
@@ -13,6 +14,8 @@ export interface ProviderDeps {
   now: () => number;
   /** The general Zoom OAuth app, shared with the Zoom routes. */
   zoomUserApp: ZoomUserApp;
+  /** Where organization-set addresses may lead (SPEC §9). */
+  addressPolicy: AddressPolicy;
 }
 
 /** What the BigBlueButton provider and its join route are built from. */
@@ -29,7 +32,7 @@ export function bigBlueButtonDeps(config: Config): BigBlueButtonDeps {
 export function createProviders(deps: ProviderDeps): ProviderMap {
   const { config } = deps;
   return {
-    jitsi_meet: createJitsiProvider({ config, now: deps.now }),
+    jitsi_meet: createJitsiProvider({ config, now: deps.now, addressPolicy: deps.addressPolicy }),
     zoom: createZoomProvider({
       config: config.zoom,
       timeoutMs: config.upstreamTimeoutMs,

@@ -62,7 +62,7 @@ export function orgRoutes(services: Services): Router {
     const updated = await services.orgSettings.update(identity, org, {
       ...(body.video_chat_provider !== undefined ? { videoChatProvider: body.video_chat_provider } : {}),
       ...(body.jitsi_server_url !== undefined
-        ? { jitsiServerUrl: parseJitsiServerUrlInput(body.jitsi_server_url) }
+        ? { jitsiServerUrl: parseJitsiServerUrlInput(body.jitsi_server_url, services.addressPolicy) }
         : {}),
     });
     sendSuccess(res, settingsBody(updated));
@@ -103,9 +103,11 @@ export function orgRoutes(services: Services): Router {
 
   router.post('/api/v1/orgs/:org/providers/:id/check', auth, async (req, res) => {
     const org = orgParam(req);
-    assertOrgAdmin(identityOf(req), org);
+    const identity = identityOf(req);
+    assertOrgAdmin(identity, org);
     const id = String(req.params['id']);
     if (!isProviderId(id) || id === 'disabled') throw new CallgateError('NOT_FOUND', `Unknown provider: ${id}`);
+    await services.limits.checks.hit(identity);
     const providerId: Exclude<ProviderId, 'disabled'> = id;
     const context = orgContext(await services.orgSettings.get(org));
     const availability = services.registry.availability(providerId, context);

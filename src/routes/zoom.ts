@@ -27,7 +27,9 @@ export function zoomRoutes(services: Services): Router {
   const registerUrl = `${services.config.publicUrl}/calls/zoom/register`;
 
   router.get('/calls/zoom/register', session, async (req, res) => {
-    const location = await services.zoom.tokens.startAuthorization(identityOf(req));
+    const identity = identityOf(req);
+    await services.limits.authorizationStarts.hit(identity);
+    const location = await services.zoom.tokens.startAuthorization(identity);
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, location);
   });

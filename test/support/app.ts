@@ -12,6 +12,7 @@ import { buildApp, type AppOptions } from '../../src/app.js';
 import { mintToken, type MintOptions } from '../../src/auth/identity.js';
 import { buildConfig, type Config, type Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
+import type { Resolver } from '../../src/http/addressPolicy.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openStore } from '../../src/store/index.js';
@@ -40,6 +41,8 @@ export interface StartAppOptions {
   appOptions?: AppOptions;
   /** Reuse an existing database URL (e.g. to start a second app on the same PostgreSQL). */
   databaseUrl?: string;
+  /** Resolves organization-set host names (SPEC §9); a fake keeps tests on 127.0.0.1. */
+  resolve?: Resolver;
 }
 
 /** A running app. */
@@ -94,7 +97,13 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     mode: options.mode ?? 'production',
     dataDir: tempDir ?? tmpdir(),
   });
-  const services = createServices({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
+  const services = createServices({
+    config,
+    store,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
   server.on('request', buildApp(services, options.appOptions));
 
   return {

@@ -41,6 +41,7 @@ export function localSimulators(config: Config): LocalSimulators {
     const simulator = createZoomSimulator({
       clientId,
       clientSecret,
+      redirectUris: [`${config.publicUrl}/calls/zoom/complete`],
       ...(zoom.webhookSecret ? { webhookSecret: zoom.webhookSecret } : {}),
     });
     routers.push({ path, router: simulator.router });

@@ -61,6 +61,12 @@ export interface ZoomSimulatorOptions {
   autoApprove?: boolean;
   /** Users of the account; the first one is who approves authorization requests. */
   users?: ZoomSimUser[];
+  /**
+   * The app's registered redirect URLs: like Zoom, any other `redirect_uri` is refused, so
+   * the simulator cannot be used to bounce a browser (and a code) to an arbitrary site.
+   * Unset accepts any, for tests whose callgate address is known only later.
+   */
+  redirectUris?: string[];
 }
 
 interface IssuedAccessToken {
@@ -273,7 +279,15 @@ export function createZoomSimulator(options: ZoomSimulatorOptions): ZoomSimulato
     const redirectUri = param(req, 'redirect_uri');
     const challenge = param(req, 'code_challenge');
     const stateParam = param(req, 'state') ?? '';
-    if (clientId !== options.clientId || !redirectUri || !challenge || param(req, 'code_challenge_method') !== 'S256') {
+    const registered =
+      !options.redirectUris || (redirectUri !== undefined && options.redirectUris.includes(redirectUri));
+    if (
+      clientId !== options.clientId ||
+      !redirectUri ||
+      !registered ||
+      !challenge ||
+      param(req, 'code_challenge_method') !== 'S256'
+    ) {
       res
         .status(400)
         .type('html')

@@ -144,6 +144,8 @@ function failedCheck(failure: BbbFailure): CheckResult {
     case 'timeout':
     case 'unreachable':
       return { status: 'failed', reason: 'unreachable', detail: message };
+    case 'address_not_allowed':
+      return { status: 'failed', reason: 'address_not_allowed', detail: message };
     case 'http_status':
       // A 5xx is a BBB (or its proxy) in trouble; a 3xx or 4xx means the URL points elsewhere.
       return { status: 'failed', reason: failure.status >= 500 ? 'unreachable' : 'not_a_bbb_server', detail: message };

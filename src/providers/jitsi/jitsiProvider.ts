@@ -6,6 +6,7 @@
  * callgate join link instead, so each participant gets a token of their own.
  */
 import type { Config } from '../../config/index.js';
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
 import type { CallRequest, CheckResult, CreatedCall, OrgContext, Provider } from '../types.js';
@@ -30,6 +31,8 @@ export function jitsiBaseUrl(config: Config['jitsi'], orgContext: OrgContext): s
 export function createJitsiProvider(deps: {
   config: Pick<Config, 'jitsi' | 'publicUrl' | 'signingSecret' | 'upstreamTimeoutMs'>;
   now: () => number;
+  /** Guards connections to an organization's own Jitsi URL (SPEC §9). */
+  addressPolicy: AddressPolicy;
 }): Provider & { id: 'jitsi_meet' } {
   const notConfigured = 'Jitsi server URL has not been configured';
   const links = createJitsiJoinLinks(deps);
@@ -60,7 +63,11 @@ export function createJitsiProvider(deps: {
     async checkConnection(orgContext): Promise<CheckResult> {
       const base = jitsiBaseUrl(jitsi, orgContext);
       if (!base) return { status: 'failed', reason: 'not_configured', detail: notConfigured };
-      return checkJitsiServer(resolveJitsiTarget(jitsi, base).base, { timeoutMs: deps.config.upstreamTimeoutMs });
+      return checkJitsiServer(resolveJitsiTarget(jitsi, base).base, {
+        timeoutMs: deps.config.upstreamTimeoutMs,
+        // The operator's own URL is trusted; an organization's goes through the policy.
+        ...(orgContext.jitsiServerUrl !== null ? { addressPolicy: deps.addressPolicy } : {}),
+      });
     },
   };
 }

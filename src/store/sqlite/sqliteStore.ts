@@ -4,7 +4,7 @@
  * per-user lock of Zoom tokens only has to serialise this process's own refreshes.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KeyedMutex } from '../keyedMutex.js';
 import { SQLITE_MIGRATIONS } from '../migrations.js';
@@ -22,7 +22,12 @@ import type { Store, StoredZoomToken } from '../types.js';
 
 /** Opens (creating if needed) a SQLite database and applies pending migrations. */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // Private from the start: the file holds OAuth verifiers and token ciphertexts, and
+    // SQLite gives its -wal and -shm files the database file's permissions.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
