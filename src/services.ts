@@ -3,6 +3,7 @@
  * start here; tests pass their own config, store and logger.
  */
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
+import { createPageTokens, type PageTokens } from './auth/pageToken.js';
 import { createCallService } from './calls/createCall.js';
 import { createCallRateLimiter, createRateLimiter, type RateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
@@ -24,6 +25,8 @@ export interface Services {
   logger: Logger;
   metrics: Metrics;
   verifier: IdentityVerifier;
+  /** The admin page's short-lived, page-only credential (SPEC §9). */
+  pageTokens: PageTokens;
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
@@ -74,6 +77,7 @@ export function createServices(options: ServiceOptions): Services {
     logger: options.logger,
     metrics,
     verifier: createIdentityVerifier(options.config.auth, now),
+    pageTokens: createPageTokens(options.config.signingSecret, now),
     registry,
     orgSettings,
     calls: createCallService({

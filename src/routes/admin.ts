@@ -3,7 +3,7 @@
  * `Path=/calls` (SPEC §1); `/admin` redirects there.
  */
 import { Router } from 'express';
-import { identityOf, readCookie, requireSession, SESSION_COOKIE } from '../auth/middleware.js';
+import { identityOf, requireSession } from '../auth/middleware.js';
 import type { Services } from '../services.js';
 import { renderAdminPage } from '../web/adminPage.js';
 import type { Assets } from '../web/assets.js';
@@ -16,9 +16,10 @@ export function adminRoutes(services: Services, assets: Assets): Router {
     res.redirect(302, '/calls/admin');
   });
   router.get('/calls/admin', requireSession(services.verifier), (req, res) => {
-    // requireSession has verified this very cookie; it is the token the page's script uses.
-    const token = readCookie(req, SESSION_COOKIE) ?? '';
-    sendAppPage(res, renderAdminPage({ assets, identity: identityOf(req), token }));
+    // Not the session cookie: a page token that only the page's own API calls accept, for
+    // this org, for at most 15 minutes (SPEC §9).
+    const identity = identityOf(req);
+    sendAppPage(res, renderAdminPage({ assets, identity, token: services.pageTokens.mint(identity) }));
   });
   return router;
 }

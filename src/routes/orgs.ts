@@ -36,7 +36,9 @@ function orgParam(req: Request): string {
 /** Routes under `/api/v1/orgs/{org}`. */
 export function orgRoutes(services: Services): Router {
   const router = Router();
-  const auth = requireBearer(services.verifier);
+  // Every route here but none elsewhere (besides GET /api/v1/providers) is one the admin
+  // page calls, so these accept its page token too.
+  const auth = requireBearer(services.verifier, { pageTokens: services.pageTokens });
 
   const settingsBody = (settings: OrgSettings): Record<string, unknown> => ({
     video_chat_provider: settings.videoChatProvider,

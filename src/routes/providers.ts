@@ -8,7 +8,9 @@ import type { Services } from '../services.js';
 /** Routes of provider discovery. */
 export function providerRoutes(services: Services): Router {
   const router = Router();
-  router.get('/api/v1/providers', requireBearer(services.verifier), async (req, res) => {
+  // The admin page lists providers too, so its page token is accepted here.
+  const auth = requireBearer(services.verifier, { pageTokens: services.pageTokens });
+  router.get('/api/v1/providers', auth, async (req, res) => {
     const settings = await services.orgSettings.get(identityOf(req).org);
     sendSuccess(res, { providers: services.registry.describe(orgContext(settings)) });
   });

@@ -1,7 +1,8 @@
 /**
  * The admin settings page: provider choice, Jitsi server, connection test, calls per day
- * and audit log. Its API calls use the caller's own token, embedded by the server in
- * `<meta name="callgate-token">`; members get a read-only view.
+ * and audit log. Its API calls use a page token embedded by the server in
+ * `<meta name="callgate-token">`, good only for this page's calls, for at most 15 minutes;
+ * members get a read-only view.
  */
 import { apiRequest, ApiError, byId, errorText, objectList, showStatus, stringField, type Json } from './api.js';
 import { describeSeries, fillDays, type CallSeries, type DailyCount } from './chart.js';
