@@ -16,9 +16,15 @@ import { startService } from './support/process.js';
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'callgate-security-'));
 const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
 
-/** The outcome of a start that is expected to fail. */
+/** The outcome of a start that is expected to fail; a service that starts anyway is stopped. */
 async function refusal(options: Parameters<typeof startService>[0]): Promise<{ code: number; output: string }> {
-  return (await startService(options).catch((error: unknown) => error)) as { code: number; output: string };
+  return startService(options).then(
+    async (service) => {
+      await service.stop();
+      return { code: 0, output: service.output() };
+    },
+    (error: unknown) => error as { code: number; output: string },
+  );
 }
 
 describe('secrets are read verbatim', () => {
