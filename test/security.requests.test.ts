@@ -28,7 +28,7 @@ describe('a malformed path', () => {
   });
 });
 
-describe('signed links have one spelling', () => {
+describe('BigBlueButton: signed links have one spelling, checks answer in our words', () => {
   const BBB_SECRET = 'bbb-spelling-secret-2f4a9c';
   let bbb: RunningBigBlueButtonSimulator;
   let app: TestApp;
@@ -78,6 +78,24 @@ describe('signed links have one spelling', () => {
     expect(bbb.sim.state.requests).toHaveLength(0);
     // The spelling that was issued still works.
     expect((await open(`bigbluebutton=${token}`)).status).toBe(302);
+  });
+
+  test('when the server answers with a body, a messageKey or a redirect, then the check repeats none of it', async () => {
+    const check = () =>
+      api(app, 'POST', '/api/v1/orgs/acme/providers/big_blue_button/check', { token: app.token({ role: 'admin' }) });
+    const injected = [
+      { kind: 'status', status: 500, body: 'upstream-body-marker-1' },
+      { kind: 'status', status: 404, body: 'upstream-body-marker-2' },
+      { kind: 'failed', messageKey: 'upstreamKeyMarker', message: 'upstream-message-marker' },
+      { kind: 'redirect', location: 'https://upstream-location-marker.example/' },
+    ] as const;
+    for (const failure of injected) {
+      bbb.sim.state.inject(failure);
+      const res = await check();
+      bbb.sim.state.reset();
+      expect(res.body).toMatchObject({ result: 'success', status: 'failed' });
+      expect(res.text).not.toMatch(/marker/i);
+    }
   });
 });
 
