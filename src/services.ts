@@ -1,22 +1,24 @@
 /**
  * Wiring: builds every service from the config and the store. The app and the CLI both
- * start here; tests pass their own config, store and logger.
+ * start here; tests pass their own config, store and logger. Providers come from the
+ * config's modules; the core knows their capabilities, never their names.
  */
-import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
+import { createIdentityVerifier, type Identity, type IdentityVerifier } from './auth/identity.js';
 import { createPageTokens, type PageTokens } from './auth/pageToken.js';
 import { createCallService } from './calls/createCall.js';
 import { createCallRateLimiter, createRateLimiter, type RateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
+import { createTokenCipher } from './crypto/tokenCipher.js';
 import { createAddressPolicy, type AddressPolicy, type Resolver } from './http/addressPolicy.js';
+import { createDeliveryGuard } from './http/deliveryGuard.js';
+import type { RouteEntry } from './http/route.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { OrgSettingsService } from './orgs/orgSettings.js';
-import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joinLink.js';
-import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
-import { bigBlueButtonDeps, createProviders } from './providers/index.js';
+import { orgContext, OrgSettingsService } from './orgs/orgSettings.js';
+import { buildModules } from './providers/buildModules.js';
 import { ProviderRegistry } from './providers/registry.js';
-import { createZoomUserApp, type ZoomUserApp } from './providers/zoom/wiring.js';
 import type { Store } from './store/types.js';
+import { createUserAuth, type UserAuth } from './userAuth/index.js';
 
 /** Everything a request handler may use. */
 export interface Services {
@@ -30,16 +32,14 @@ export interface Services {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
-  /** Jitsi join links (token authentication). */
-  jitsi: JitsiJoinLinks;
-  /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
-  bigBlueButton: BigBlueButtonJoin;
-  /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
-  zoom: ZoomUserApp;
+  /** Routes the provider modules and the user-authorization service contribute. */
+  providerRoutes: RouteEntry[];
+  /** Per-user authorization (SPEC §5): every OAuth provider's flow, tokens and connections. */
+  userAuth: UserAuth;
   /** Where organization-set addresses may lead (SPEC §9). */
   addressPolicy: AddressPolicy;
-  /** Per-user limits besides call creation (SPEC §9). */
-  limits: { checks: RateLimiter; authorizationStarts: RateLimiter };
+  /** Per-user limit of connection checks (SPEC §9); authorization starts are userAuth's. */
+  checkLimiter: RateLimiter;
   now: () => number;
 }
 
@@ -57,45 +57,84 @@ export interface ServiceOptions {
 
 /** Builds the services. */
 export function createServices(options: ServiceOptions): Services {
+  const { config, store, logger } = options;
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
-  const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
+  const tokenCipher = createTokenCipher(config.tokenEncryption);
   const addressPolicy = createAddressPolicy({
-    allowed: options.config.allowedPrivateUpstreamHosts,
-    allowLoopback: options.config.mode === 'local',
+    allowed: config.allowedPrivateUpstreamHosts,
+    allowLoopback: config.mode === 'local',
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
-  const registry = new ProviderRegistry(
-    createProviders({ config: options.config, now, zoomUserApp: zoom, addressPolicy }),
-  );
-  const limit = (counter: string, what: string): RateLimiter =>
-    createRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now, counter, what });
-  const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
-  return {
-    config: options.config,
-    store: options.store,
-    logger: options.logger,
+  const userAuth = createUserAuth({
+    store,
+    cipher: tokenCipher,
+    publicUrl: config.publicUrl,
+    hostOrigin: config.hostOrigin,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    startsPerMinute: config.callsPerMinute,
+    logger: logger.child({ module: 'user-authorization' }),
+    now,
+    // Runs per request, long after the registry and org settings below exist.
+    async availableProviders(identity: Identity) {
+      const context = orgContext(await orgSettings.get(identity.org));
+      // A provider's own availability decides; a spec without a provider counts when configured.
+      return userAuth.service
+        .entries()
+        .filter(({ spec, client }) =>
+          registry.has(spec.providerId) ? registry.availability(spec.providerId, context).available : client !== null,
+        )
+        .map((entry) => entry.spec.providerId);
+    },
+  });
+  const built = buildModules(config, {
+    publicUrl: config.publicUrl,
+    hostOrigin: config.hostOrigin,
+    mode: config.mode,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    now,
+    logger,
     metrics,
-    verifier: createIdentityVerifier(options.config.auth, now),
-    pageTokens: createPageTokens(options.config.signingSecret, now),
+    signingSecret: config.signingSecret,
+    tokenCipher,
+    userTokens: userAuth.userTokens,
+    deliveries: createDeliveryGuard({ deliveries: store.webhookDeliveries, now }),
+    addressPolicy,
+  });
+  const registry = new ProviderRegistry(built.providers);
+  const orgSettings = new OrgSettingsService({
+    store: store.orgSettings,
+    registry,
+    fields: built.orgSettingFields,
+    now,
+  });
+  return {
+    config,
+    store,
+    logger,
+    metrics,
+    verifier: createIdentityVerifier(config.auth, now),
+    pageTokens: createPageTokens(config.signingSecret, now),
     registry,
     orgSettings,
     calls: createCallService({
-      store: options.store,
+      callRecords: store.callRecords,
       registry,
       orgSettings,
       metrics,
       now,
-      rateLimiter: createCallRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now }),
+      rateLimiter: createCallRateLimiter({ counters: store.counters, perMinute: config.callsPerMinute, now }),
     }),
-    jitsi: createJitsiJoinLinks({ config: options.config, now }),
-    bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
-    zoom,
+    providerRoutes: [...built.routes, ...userAuth.routes()],
+    userAuth,
     addressPolicy,
-    limits: {
-      checks: limit('checks', 'connection checks'),
-      authorizationStarts: limit('authorize', 'authorization starts'),
-    },
+    checkLimiter: createRateLimiter({
+      counters: store.counters,
+      perMinute: config.callsPerMinute,
+      now,
+      counter: 'checks',
+      what: 'connection checks',
+    }),
     now,
   };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   startBigBlueButtonSimulator,
   type RunningBigBlueButtonSimulator,
-} from '../src/local/simulators/bigbluebutton.js';
+} from '../src/providers/bigbluebutton/simulator.js';
 import { createIdentityVerifier } from '../src/auth/identity.js';
 import { api, startApp, type TestApp } from './support/app.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Identity } from '../auth/identity.js';
 import { CallgateError } from '../errors.js';
-import type { Store } from '../store/types.js';
+import type { CounterRepository } from '../store/types.js';
 
 const WINDOW_MS = 60_000;
 
@@ -16,12 +16,12 @@ export interface RateLimiter {
   hit(identity: Identity): Promise<void>;
 }
 
-/** The limiter of call creation (kept under its old name for its callers). */
+/** The limiter of call creation. */
 export type CallRateLimiter = RateLimiter;
 
 /** Options of createRateLimiter. */
 export interface RateLimiterOptions {
-  store: Store;
+  counters: CounterRepository;
   perMinute: number;
   now: () => number;
   /** The counter's name, e.g. `checks`; each name counts on its own. */
@@ -38,7 +38,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const now = options.now();
       const windowStart = now - (now % WINDOW_MS);
       const key = `${options.counter}:${identity.org}:${identity.userId}`;
-      const count = await options.store.incrementCounter(key, windowStart);
+      const count = await options.counters.increment(key, windowStart);
       if (count > options.perMinute) {
         const retryAfter = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
         throw new CallgateError('RATE_LIMITED', `Too many ${options.what}; try again in ${retryAfter} seconds`, {
@@ -51,6 +51,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 }
 
 /** Creates the call-creation limiter. */
-export function createCallRateLimiter(deps: { store: Store; perMinute: number; now: () => number }): CallRateLimiter {
+export function createCallRateLimiter(deps: {
+  counters: CounterRepository;
+  perMinute: number;
+  now: () => number;
+}): CallRateLimiter {
   return createRateLimiter({ ...deps, counter: 'calls', what: 'calls' });
 }

@@ -1,15 +1,6 @@
-/** PEM key files named by settings (AUTH_JWT_PUBLIC_KEY_FILE, JITSI_JAAS_PRIVATE_KEY_FILE). */
+/** The host's public key file (AUTH_JWT_PUBLIC_KEY_FILE), checked to be a public key only. */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-
-/** Reads a PEM file and checks that it looks like the expected kind of key. */
-export function readPem(path: string, kind: string): string {
-  const text = readFileSync(path, 'utf8');
-  if (!text.includes(`-----BEGIN`) || !text.includes(kind.split(' ').pop() ?? kind)) {
-    throw new Error(`${path} is not a PEM ${kind}`);
-  }
-  return text;
-}
+import { readPem } from './fields.js';
 
 /**
  * Reads a PEM public key. A private key is refused: Node would quietly derive its public

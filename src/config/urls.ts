@@ -36,18 +36,3 @@ export function parseServerUrl(raw: string): string {
   }
   return parsed.toString().replace(/\/+$/, '');
 }
-
-/**
- * Normalises a BigBlueButton base URL the way admins paste it: surrounding spaces dropped,
- * a trailing `api/` removed, a doubled `/bigbluebutton/` collapsed, a trailing slash added.
- */
-export function normalizeBigBlueButtonUrl(raw: string): string {
-  const parsed = parseServerUrl(raw.trim());
-  let path = new URL(parsed).pathname;
-  path = path.replace(/\/+$/, '');
-  path = path.replace(/\/api$/, '');
-  path = path.replace(/(\/bigbluebutton)+$/, '/bigbluebutton');
-  const result = new URL(parsed);
-  result.pathname = `${path}/`;
-  return result.toString();
-}

@@ -14,6 +14,7 @@ import { buildConfig, type Config, type Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
 import type { Resolver } from '../../src/http/addressPolicy.js';
 import { createLogger } from '../../src/log.js';
+import type { ProviderModule } from '../../src/providers/module.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -43,6 +44,8 @@ export interface StartAppOptions {
   databaseUrl?: string;
   /** Resolves organization-set host names (SPEC §9); a fake keeps tests on 127.0.0.1. */
   resolve?: Resolver;
+  /** The provider modules; the built-in list by default (a test may add its own). */
+  modules?: readonly ProviderModule[];
 }
 
 /** A running app. */
@@ -96,6 +99,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     secrets: { ...TEST_SECRETS, ...options.secrets },
     mode: options.mode ?? 'production',
     dataDir: tempDir ?? tmpdir(),
+    ...(options.modules ? { modules: options.modules } : {}),
   });
   const services = createServices({
     config,

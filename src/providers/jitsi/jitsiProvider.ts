@@ -5,8 +5,8 @@
  * When the server takes JWTs (self-hosted token auth or 8x8 JaaS), the call's URL is a
  * callgate join link instead, so each participant gets a token of their own.
  */
-import type { Config } from '../../config/index.js';
 import type { AddressPolicy } from '../../http/addressPolicy.js';
+import type { JitsiSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
 import type { CallRequest, CheckResult, CreatedCall, OrgContext, Provider } from '../types.js';
@@ -23,13 +23,13 @@ export { jitsiRoomUrl } from './joinLink.js';
 export const ROOM_NAME_LENGTH = 20;
 
 /** The Jitsi base URL for an org: its own, else the server's; null when neither exists. */
-export function jitsiBaseUrl(config: Config['jitsi'], orgContext: OrgContext): string | null {
-  return orgContext.jitsiServerUrl ?? config.serverUrl;
+export function jitsiBaseUrl(config: JitsiSettings, orgContext: OrgContext): string | null {
+  return orgContext.fields['jitsi_server_url'] ?? config.serverUrl;
 }
 
 /** Creates the Jitsi Meet provider. */
 export function createJitsiProvider(deps: {
-  config: Pick<Config, 'jitsi' | 'publicUrl' | 'signingSecret' | 'upstreamTimeoutMs'>;
+  config: { jitsi: JitsiSettings; publicUrl: string; signingSecret: string; upstreamTimeoutMs: number };
   now: () => number;
   /** Guards connections to an organization's own Jitsi URL (SPEC §9). */
   addressPolicy: AddressPolicy;
@@ -39,6 +39,7 @@ export function createJitsiProvider(deps: {
   const jitsi = deps.config.jitsi;
   return {
     id: 'jitsi_meet',
+    defaultForNewOrgs: true,
     name: 'Jitsi Meet',
     capabilities: { voiceOnly: true, requiresUserAuthorization: false },
     availability(orgContext) {
@@ -66,7 +67,7 @@ export function createJitsiProvider(deps: {
       return checkJitsiServer(resolveJitsiTarget(jitsi, base).base, {
         timeoutMs: deps.config.upstreamTimeoutMs,
         // The operator's own URL is trusted; an organization's goes through the policy.
-        ...(orgContext.jitsiServerUrl !== null ? { addressPolicy: deps.addressPolicy } : {}),
+        ...((orgContext.fields['jitsi_server_url'] ?? null) !== null ? { addressPolicy: deps.addressPolicy } : {}),
       });
     },
   };
