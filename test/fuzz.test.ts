@@ -159,6 +159,8 @@ const v4Spelling = (n: number): fc.Arbitrary<string> => {
     parts.map(hex).join('.'),
     `[::ffff:${parts.join('.')}]`,
     `[::ffff:${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}]`,
+    // IPv4-compatible (deprecated): inside ::/8, never public.
+    `[::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}]`,
   );
 };
 /** IPv6 addresses in loopback, unspecified, unique-local, link-local and multicast ranges. */

@@ -81,7 +81,19 @@ const RANGE_WORDS: Record<string, string> = {
  */
 export function addressRange(text: string): string | null {
   const parsed = parseAddress(text);
-  return parsed ? parsed.range() : null;
+  return parsed ? rangeOf(parsed) : null;
+}
+
+/**
+ * The range of a parsed address. IPv6 counts as public only inside 2000::/3, the global
+ * unicast space: ipaddr.js calls anything without a special range `unicast`, which would
+ * let through IPv4-compatible `::a9fe:a9fe` and other oddities of ::/8 and unassigned space.
+ */
+function rangeOf(address: ipaddr.IPv4 | ipaddr.IPv6): string {
+  const range = address.range();
+  if (range !== 'unicast' || address.kind() === 'ipv4') return range;
+  const first = (address as ipaddr.IPv6).parts[0] ?? 0;
+  return first >> 13 === 0b001 ? range : 'reserved';
 }
 
 /** Parses `ALLOWED_PRIVATE_UPSTREAM_HOSTS`: comma-separated names, addresses or CIDR ranges. */
@@ -111,7 +123,7 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
   const allowsAddress = (address: string): boolean => {
     const parsed = parseAddress(address);
     if (!parsed) return false;
-    const range = parsed.range();
+    const range = rangeOf(parsed);
     if (range === 'unicast') return true;
     if (range === 'loopback' && options.allowLoopback) return true;
     return options.allowed.ranges.some(
