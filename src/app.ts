@@ -45,7 +45,7 @@ export function appRoutes(services: Services, assets: Assets): RouteEntry[] {
     ...orgCredentialRoutes(services),
     ...callRoutes(services),
     ...services.providerRoutes,
-    ...adminRoutes(assets, credentialFormProviders(services)),
+    ...adminRoutes(assets, services.pageTokens, credentialFormProviders(services)),
     ...demoRoutes(services, assets),
   );
   return routes;
@@ -80,7 +80,13 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
 
   const assets = createAssets(options.assetsDir);
   app.use(assets.router);
-  app.use(routeTableRouter(appRoutes(services, assets), { verifier: services.verifier, mode: services.config.mode }));
+  app.use(
+    routeTableRouter(appRoutes(services, assets), {
+      verifier: services.verifier,
+      pageTokens: services.pageTokens,
+      mode: services.config.mode,
+    }),
+  );
   mountLocalRouters(app, services.config.mode, options.localRouters ?? []);
 
   app.use((req, _res, next) => {

@@ -9,6 +9,8 @@
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { TokenCipher } from '../crypto/tokenCipher.js';
+import type { AddressPolicy } from '../http/addressPolicy.js';
+import type { DeliveryGuard } from '../http/deliveryGuard.js';
 import type { RouteEntry } from '../http/route.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -58,6 +60,14 @@ export interface CoreContext {
    * act for an organization outside a call creation, e.g. a join link. Cached; call per request.
    */
   orgContextOf(org: string): Promise<OrgContext>;
+  /** Acts on each signed webhook delivery once, across replicas (SPEC §9). */
+  deliveries: DeliveryGuard;
+  /**
+   * Where addresses an organization sets may lead (SPEC §9): check them when set
+   * (`refusalOf`) and pass the policy to `upstreamRequest` when connecting to them.
+   * Addresses from the module's own settings (the operator's) are trusted.
+   */
+  addressPolicy: AddressPolicy;
 }
 
 /**
@@ -94,9 +104,12 @@ export interface SimulatorModule<Settings> {
   /**
    * Returns settings pointing at an in-process simulator for whatever the real settings
    * leave unconfigured, or null when nothing needs simulating. `baseUrl` is
-   * `{PUBLIC_URL}{mountPath}`.
+   * `{PUBLIC_URL}{mountPath}`; `publicUrl` is callgate's own, e.g. for redirect URLs.
    */
-  simulate(settings: Settings, where: { mountPath: string; baseUrl: string }): Simulated<Settings> | null;
+  simulate(
+    settings: Settings,
+    where: { mountPath: string; baseUrl: string; publicUrl: string },
+  ): Simulated<Settings> | null;
 }
 
 /** A built module: its providers and what they need served. */

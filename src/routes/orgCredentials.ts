@@ -72,6 +72,8 @@ export function orgCredentialRoutes(services: Services): RouteEntry[] {
       path,
       summary: `An organization's own credentials for a provider, without secrets (admin/owner; ${ids})`,
       auth: 'bearer',
+      // The admin page calls these with its page token (SPEC §9).
+      pageToken: true,
       params,
       access: admin,
       success: { status: 200, schema: view },
@@ -85,6 +87,8 @@ export function orgCredentialRoutes(services: Services): RouteEntry[] {
       path,
       summary: "Set an organization's own credentials for a provider (owner); answers as GET",
       auth: 'bearer',
+      // The admin page calls these with its page token (SPEC §9).
+      pageToken: true,
       params,
       access: owner,
       body,
@@ -102,6 +106,8 @@ export function orgCredentialRoutes(services: Services): RouteEntry[] {
       path,
       summary: "Remove an organization's own credentials (owner); a selected provider is then not configured",
       auth: 'bearer',
+      // The admin page calls these with its page token (SPEC §9).
+      pageToken: true,
       params,
       access: owner,
       success: { status: 200, schema: view },
@@ -118,14 +124,18 @@ export function orgCredentialRoutes(services: Services): RouteEntry[] {
       path: `${path}/check`,
       summary: 'Test credentials live without storing them (owner); answers like the connection check',
       auth: 'bearer',
+      // The admin page calls these with its page token (SPEC §9).
+      pageToken: true,
       params,
       access: owner,
       body,
       bodyRequired: true,
       success: { status: 200, schema: checkResult },
-      errors: [400, 401, 403, 404, 413],
+      errors: [400, 401, 403, 404, 413, 429],
       async handle(request) {
         const { org, id } = request.params;
+        // Limited per user, with the connection checks (SPEC §9): a check connects on the caller's say-so.
+        await services.checkLimiter.hit(callerOf(request));
         const result = await checkCandidate(services, credentials, org, id, request.body);
         return { kind: 'success', fields: { ...result } };
       },

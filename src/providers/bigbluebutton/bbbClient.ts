@@ -5,6 +5,7 @@
  * answers parsed with xml2js and checked with zod. Failures come back as values so that the
  * connection test can tell them apart; `bbbFailureToError` gives the SPEC §2 error for each.
  */
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
 import { parseStringPromise } from 'xml2js';
 import type { BbbChecksumAlgorithm } from './settings.js';
@@ -18,6 +19,8 @@ export interface BbbClientOptions {
   secret: string;
   algorithm: BbbChecksumAlgorithm;
   timeoutMs: number;
+  /** Set when an organization chose the URL (its own server, SPEC §10): connections obey SPEC §9. */
+  addressPolicy?: AddressPolicy;
 }
 
 /** Parameters of one API call, in the order they are sent. */
@@ -29,6 +32,8 @@ export type BbbFailure =
   | { kind: 'timeout'; detail: string; cause?: unknown }
   /** The connection failed (refused, reset, DNS, TLS). */
   | { kind: 'unreachable'; detail: string; cause?: unknown }
+  /** The address (chosen by an organization) leads somewhere callgate may not go (SPEC §9). */
+  | { kind: 'address_not_allowed'; detail: string; cause?: unknown }
   /** An answer with a status other than 2xx (3xx included). */
   | { kind: 'http_status'; status: number; detail: string }
   /** A 2xx answer that is not BBB's XML, or lacks a field callgate needs. */
@@ -85,6 +90,7 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
         headers: { Accept: 'application/xml, text/xml' },
         timeoutMs: options.timeoutMs,
         maxBytes: MAX_ANSWER_BYTES,
+        ...(options.addressPolicy ? { addressPolicy: options.addressPolicy } : {}),
       });
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
@@ -147,6 +153,7 @@ export function bbbFailureToError(failure: BbbFailure): CallgateError {
     case 'timeout':
       return new CallgateError('PROVIDER_TIMEOUT', `${CONNECTING}: ${failure.detail}`, { cause: failure.cause });
     case 'unreachable':
+    case 'address_not_allowed':
     case 'garbled':
       return new CallgateError('PROVIDER_UNAVAILABLE', `${CONNECTING}: ${failure.detail}`, { cause: failure.cause });
     case 'http_status':

@@ -5,6 +5,7 @@
  * sends the browser to BBB's signed `join` URL, as moderator for the call's creator.
  */
 import type { Identity } from '../../auth/identity.js';
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import type { BbbChecksumAlgorithm, BigBlueButtonSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
@@ -35,6 +36,8 @@ export interface BigBlueButtonDeps {
   upstreamTimeoutMs: number;
   /** An organization's context (its own credentials), for the join step. */
   orgContextOf(org: string): Promise<OrgContext>;
+  /** Guards connections to an organization's own server (SPEC §9). */
+  addressPolicy: AddressPolicy;
 }
 
 /** The join step of a BigBlueButton link. */
@@ -67,7 +70,13 @@ function configuredClients(deps: BigBlueButtonDeps): (orgContext: OrgContext) =>
     const parsed = bigBlueButtonOrgCredentialsSchema.parse(fields);
     const algorithm = parsed.checksum_algorithm;
     return {
-      client: createBbbClient({ url: parsed.url, secret: parsed.secret, algorithm, timeoutMs: deps.upstreamTimeoutMs }),
+      client: createBbbClient({
+        url: parsed.url,
+        secret: parsed.secret,
+        algorithm,
+        timeoutMs: deps.upstreamTimeoutMs,
+        addressPolicy: deps.addressPolicy,
+      }),
       algorithm,
     };
   });
@@ -182,19 +191,29 @@ export async function checkBigBlueButton(client: BbbClient, algorithm: BbbChecks
   };
 }
 
+/**
+ * A check's answer is in our own words only (SPEC §9): the body excerpt that a call's error
+ * carries and BBB's messageKey stay out, so a check never reads back what a server said.
+ */
 function failedCheck(failure: BbbFailure): CheckResult {
   const message = bbbFailureToError(failure).message;
   switch (failure.kind) {
     case 'timeout':
     case 'unreachable':
       return { status: 'failed', reason: 'unreachable', detail: message };
+    case 'address_not_allowed':
+      return { status: 'failed', reason: 'address_not_allowed', detail: message };
     case 'http_status':
       // A 5xx is a BBB (or its proxy) in trouble; a 3xx or 4xx means the URL points elsewhere.
-      return { status: 'failed', reason: failure.status >= 500 ? 'unreachable' : 'not_a_bbb_server', detail: message };
+      return {
+        status: 'failed',
+        reason: failure.status >= 500 ? 'unreachable' : 'not_a_bbb_server',
+        detail: `Error connecting to the BigBlueButton server: HTTP ${failure.status}`,
+      };
     case 'garbled':
       return { status: 'failed', reason: 'not_a_bbb_server', detail: message };
     case 'failed':
-      return { status: 'failed', reason: 'provider_error', detail: `${message} (${failure.messageKey})` };
+      return { status: 'failed', reason: 'provider_error', detail: message };
     case 'checksum_error':
       return { status: 'failed', reason: 'bad_secret', detail: message };
   }

@@ -24,6 +24,7 @@ export const bigBlueButtonModule = defineProviderModule({
       publicUrl: core.publicUrl,
       upstreamTimeoutMs: core.upstreamTimeoutMs,
       orgContextOf: core.orgContextOf,
+      addressPolicy: core.addressPolicy,
     };
     return {
       providers: [createBigBlueButtonProvider(deps)],

@@ -5,6 +5,7 @@
  * When the server takes JWTs (self-hosted token auth or 8x8 JaaS), the call's URL is a
  * callgate join link instead, so each participant gets a token of their own.
  */
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import type { JitsiSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
@@ -52,10 +53,19 @@ export function jitsiTargetFor(config: JitsiSettings, orgContext: OrgContext, ba
   return resolveJitsiTarget(config, base);
 }
 
+/** Whether the org chose where a check connects (its own URL or its own tenant): SPEC §9 applies then. */
+function orgSetsAddress(orgContext: OrgContext): boolean {
+  return (
+    (orgContext.fields['jitsi_server_url'] ?? null) !== null || credentialsFor(orgContext, 'jitsi_meet').kind === 'own'
+  );
+}
+
 /** Creates the Jitsi Meet provider. */
 export function createJitsiProvider(deps: {
   config: { jitsi: JitsiSettings; publicUrl: string; signingSecret: string; upstreamTimeoutMs: number };
   now: () => number;
+  /** Guards connections to an organization's own Jitsi URL (SPEC §9). */
+  addressPolicy: AddressPolicy;
 }): Provider & { id: 'jitsi_meet' } {
   const notConfigured = 'Jitsi server URL has not been configured';
   const links = createJitsiJoinLinks(deps);
@@ -89,6 +99,9 @@ export function createJitsiProvider(deps: {
       if (!base) return { status: 'failed', reason: 'not_configured', detail: notConfigured };
       return checkJitsiServer(jitsiTargetFor(jitsi, orgContext, base).base, {
         timeoutMs: deps.config.upstreamTimeoutMs,
+        // The operator's own URL is trusted; an organization's (its own URL, or its own JaaS
+        // tenant) goes through the policy.
+        ...(orgSetsAddress(orgContext) ? { addressPolicy: deps.addressPolicy } : {}),
       });
     },
   };

@@ -16,6 +16,7 @@ import {
   postgresOrgSettings,
   postgresUserTokens,
   CREDENTIALS_CHANNEL,
+  postgresWebhookDeliveries,
   SETTINGS_CHANNEL,
   transaction,
 } from './repositories.js';
@@ -117,6 +118,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     userTokens: postgresUserTokens(pool),
     counters: postgresCounters(pool),
     orgCredentials: postgresOrgCredentials(pool, credentialListeners),
+    webhookDeliveries: postgresWebhookDeliveries(pool),
   };
   try {
     await startListening();
