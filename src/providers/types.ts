@@ -22,8 +22,7 @@ export interface OrgContext {
 
 /** An organization's own credentials for one provider, or the mark that the owner removed them. */
 export type OrgCredentialState =
-  | { kind: 'own'; fields: Readonly<Record<string, string>>; fingerprint: string }
-  | { kind: 'removed' };
+  { kind: 'own'; fields: Readonly<Record<string, string>>; fingerprint: string } | { kind: 'removed' };
 
 /**
  * Which credentials a provider uses for an organization: the org's own (`own`, with a
@@ -31,10 +30,7 @@ export type OrgCredentialState =
  * (`removed`: the provider is not configured for this org, and the server's account is
  * never used in their place), or the server's (`server`).
  */
-export function credentialsFor(
-  orgContext: OrgContext,
-  providerId: string,
-): OrgCredentialState | { kind: 'server' } {
+export function credentialsFor(orgContext: OrgContext, providerId: string): OrgCredentialState | { kind: 'server' } {
   return orgContext.credentials?.[providerId] ?? { kind: 'server' };
 }
 
