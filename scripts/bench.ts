@@ -3,7 +3,7 @@
  * prints a table and JSON, and writes BENCHMARKS.md. Sections can be chosen:
  *   npm run bench -- jitsi
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mintToken } from '../src/auth/identity.js';
 import { signBbbQuery } from '../src/providers/bigbluebutton/checksum.js';
@@ -139,10 +139,12 @@ async function addedLatency(options: {
   direct: Target;
   through: Target;
   expectStatus: number;
+  /** Client counts to measure at; default LEVELS. */
+  levels?: readonly number[];
 }): Promise<Record<string, unknown>> {
   await load({ ...options.through, connections: 10, seconds: 2 });
   const levels: Record<string, unknown> = {};
-  for (const connections of LEVELS) {
+  for (const connections of options.levels ?? LEVELS) {
     // A fixed number of requests, so upstream requests per callgate request are exact.
     const amount = Math.max(1000, connections * 20);
     const upstream = await load({ ...options.direct, connections, amount });
@@ -301,6 +303,87 @@ async function zoom(): Promise<void> {
   }
 }
 
+/** The two server-account providers of SPEC §4a are measured at 1 and 50 clients. */
+const SERVER_ACCOUNT_LEVELS = [1, 50] as const;
+
+/** Nextcloud Talk: POST /api/v1/calls creates a public conversation with the service account. */
+async function nextcloudTalk(): Promise<void> {
+  const password = randomBytes(16).toString('hex');
+  const sim = await forkSimulator(['nextcloud', String(UPSTREAM_DELAY_MS), password]);
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir({ ...secrets, nextcloud_talk_password: password }),
+    env: {
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      CALLS_PER_MINUTE: '0',
+      NEXTCLOUD_SERVER: sim.url,
+      NEXTCLOUD_TALK_USERNAME: 'bench',
+    },
+  });
+  try {
+    await selectProvider(callgate.url, 'nextcloud_talk');
+    json['nextcloudTalk'] = await addedLatency({
+      section: 'nc-talk',
+      label: 'POST /api/v1/calls',
+      sim,
+      pid: callgate.process.pid ?? 0,
+      // The same conversation request, sent straight at the simulator.
+      direct: {
+        url: `${sim.url}ocs/v2.php/apps/spreed/api/v4/room`,
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`,
+          'ocs-apirequest': 'true',
+          accept: 'application/json',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ roomType: 3, roomName: 'bench' }),
+      },
+      through: { url: `${callgate.url}/api/v1/calls`, ...callRequest },
+      expectStatus: 200,
+      levels: SERVER_ACCOUNT_LEVELS,
+    });
+  } finally {
+    await Promise.all([callgate.stop(), sim.stop()]);
+  }
+}
+
+/** Constructor Groups: POST /api/v1/calls gets the creator's room with the hashed API key. */
+async function constructorGroups(): Promise<void> {
+  const secretKey = randomBytes(16).toString('hex');
+  const accessKey = 'bench-access-key';
+  const sim = await forkSimulator(['constructor', String(UPSTREAM_DELAY_MS), secretKey]);
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir({
+      ...secrets,
+      constructor_groups_access_key: accessKey,
+      constructor_groups_secret_key: secretKey,
+    }),
+    env: { PORT: '0', LOG_LEVEL: 'warn', CALLS_PER_MINUTE: '0', CONSTRUCTOR_GROUPS_URL: sim.url },
+  });
+  try {
+    await selectProvider(callgate.url, 'constructor_groups');
+    const digest = createHash('sha256').update(`${accessKey}|${secretKey}`).digest('hex');
+    json['constructorGroups'] = await addedLatency({
+      section: 'cgroups',
+      label: 'POST /api/v1/calls',
+      sim,
+      pid: callgate.process.pid ?? 0,
+      direct: {
+        url: `${sim.url}room/default`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessKey}|${digest}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ creator_email: 'user1@bench.example', name: 'bench', fallback_name: 'Bench (bench-1)' }),
+      },
+      through: { url: `${callgate.url}/api/v1/calls`, ...callRequest },
+      expectStatus: 200,
+      levels: SERVER_ACCOUNT_LEVELS,
+    });
+  } finally {
+    await Promise.all([callgate.stop(), sim.stop()]);
+  }
+}
+
 /** CPU time (user + system) a process has used, from /proc, in milliseconds. */
 function cpuMilliseconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -369,6 +452,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   jitsi: jitsiThroughput,
   zoom,
   bbb: bigBlueButtonJoin,
+  nextcloud: nextcloudTalk,
+  cgroups: constructorGroups,
   memory,
   startup,
 };

@@ -1,7 +1,7 @@
 /**
  * A provider simulator in its own process for `npm run bench` (run with fork(), from the
- * production build): `bbb <delayMs> <secret>` or `zoom <delayMs>`. Answers the parent's
- * "stats" message with request counts.
+ * production build): `bbb <delayMs> <secret>`, `zoom <delayMs>`, `nextcloud <delayMs> <password>`
+ * or `constructor <delayMs> <secret key>`. Answers the parent's "stats" message with request counts.
  */
 const [kind, delay, secret] = process.argv.slice(2);
 const delayMs = Number(delay ?? 0);
@@ -38,6 +38,24 @@ if (kind === 'bbb') {
       });
     }
     if (message === 'reset') state.resetCounters();
+  });
+  process.send({ url: running.url });
+} else if (kind === 'nextcloud') {
+  const { startNextcloudTalkSimulator } = await import('../../dist/providers/nextcloudTalk/simulator.js');
+  const running = await startNextcloudTalkSimulator({ username: 'bench', password: secret, delayMs });
+  const state = running.sim.state;
+  process.on('message', (message) => {
+    if (message === 'stats') process.send({ total: state.requests.length, room: state.requestsOf('room').length });
+    if (message === 'reset') state.reset();
+  });
+  process.send({ url: running.url });
+} else if (kind === 'constructor') {
+  const { startConstructorGroupsSimulator } = await import('../../dist/providers/constructorGroups/simulator.js');
+  const running = await startConstructorGroupsSimulator({ accessKey: 'bench-access-key', secretKey: secret, delayMs });
+  const state = running.sim.state;
+  process.on('message', (message) => {
+    if (message === 'stats') process.send({ total: state.requests.length, room: state.requestsOf('room').length });
+    if (message === 'reset') state.reset();
   });
   process.send({ url: running.url });
 } else {

@@ -41,12 +41,15 @@ export interface ConstructorSimRoom {
 export interface ConstructorSimulatorOptions {
   accessKey: string;
   secretKey: string;
+  /** Delay before every answer (the bench's stand-in for a real server's time). */
+  delayMs?: number;
 }
 
 /** The simulator's state; tests read and change it. */
 export interface ConstructorSimState {
   accessKey: string;
   secretKey: string;
+  delayMs: number;
   readonly requests: ConstructorSimRequest[];
   /** Rooms by creator email. */
   readonly rooms: Map<string, ConstructorSimRoom>;
@@ -71,6 +74,7 @@ export function createConstructorGroupsSimulator(options: ConstructorSimulatorOp
   const state: ConstructorSimState = {
     accessKey: options.accessKey,
     secretKey: options.secretKey,
+    delayMs: options.delayMs ?? 0,
     requests,
     rooms,
     faults,
@@ -84,6 +88,7 @@ export function createConstructorGroupsSimulator(options: ConstructorSimulatorOp
 
   const begin = async (endpoint: ConstructorSimEndpoint, req: Request, res: Response): Promise<boolean> => {
     requests.push({ endpoint, authorized: checkBearer(state, req.get('authorization')), body: req.body as unknown });
+    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
     return applyFault(faults.take(endpoint), req, res);
   };
 

@@ -47,6 +47,8 @@ export interface NextcloudSimulatorOptions {
   password: string;
   /** Whether Talk is enabled for the account (the capabilities list `spreed`); default true. */
   talkEnabled?: boolean;
+  /** Delay before every answer (the bench's stand-in for a real server's time). */
+  delayMs?: number;
 }
 
 /** The simulator's state; tests read and change it. */
@@ -54,6 +56,7 @@ export interface NextcloudSimState {
   username: string;
   password: string;
   talkEnabled: boolean;
+  delayMs: number;
   readonly requests: NextcloudSimRequest[];
   readonly rooms: Map<string, NextcloudSimRoom>;
   readonly faults: FaultQueue<NextcloudSimEndpoint>;
@@ -82,6 +85,7 @@ export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions)
     username: options.username,
     password: options.password,
     talkEnabled: options.talkEnabled ?? true,
+    delayMs: options.delayMs ?? 0,
     requests,
     rooms,
     faults,
@@ -102,6 +106,7 @@ export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions)
       accept: req.get('accept'),
       body: req.body as unknown,
     });
+    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
     return applyFault(faults.take(endpoint), req, res);
   };
 
