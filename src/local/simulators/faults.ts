@@ -103,7 +103,7 @@ export async function applyFault(fault: SimFault | null, req: Request, res: Resp
       return true;
     case 'truncated':
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '512' });
-      res.write('{"ocs":{"meta":{"status":"ok","statuscode":200},"data":{"token":"');
+      res.write('{"result":"ok","data":{"token":"');
       setImmediate(() => req.socket.destroy());
       return true;
     case 'garbled':
