@@ -107,10 +107,7 @@ export async function applyFault(fault: SimFault | null, req: Request, res: Resp
       setImmediate(() => req.socket.destroy());
       return true;
     case 'garbled':
-      res
-        .status(200)
-        .type('application/json')
-        .send('{"ocs": {"meta": {"status": "ok", "statuscode": 200}, "data": {"url": ');
+      res.status(200).type('application/json').send('{"result": "ok", "data": {"url": ');
       return true;
   }
 }
