@@ -48,12 +48,8 @@ export function createCallService(deps: CallServiceDeps): {
       }
       const context = orgContext(settings);
       let url: string;
-      let isVideoCall = call.isVideoCall;
       try {
         const provider = deps.registry.requireAvailable(providerId, context);
-        // A provider that cannot start with cameras off answers a voice request with its
-        // ordinary meeting, and the answer says so (SPEC §4a).
-        if (!provider.capabilities.voiceOnly) isVideoCall = true;
         ({ url } = await provider.createCall({
           identity,
           orgContext: context,
@@ -68,11 +64,11 @@ export function createCallService(deps: CallServiceDeps): {
         org: identity.org,
         userId: identity.userId,
         provider: providerId,
-        isVideoCall,
+        isVideoCall: call.isVideoCall,
         createdAt: (deps.now ?? Date.now)(),
       });
       deps.metrics.callsCreated.inc({ provider: providerId });
-      return { provider: providerId, url, isVideoCall };
+      return { provider: providerId, url, isVideoCall: call.isVideoCall };
     },
   };
 }
