@@ -12,7 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, createFaultQueue, type FaultQueue } from '../../local/simulators/faults.js';
+import { applyFault, createFaultQueue, type FaultQueue } from '../../local/simulators/jsonApiFaults.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import { constructorKeyDigest } from './auth.js';
