@@ -14,6 +14,8 @@ export const constructorGroupsModule = defineProviderModule({
   key: 'constructorGroups',
   ids: [CONSTRUCTOR_GROUPS_ID],
   secretNames: [ACCESS_KEY_SECRET, SECRET_KEY_SECRET],
+  // Local mode's simulator then checks a random key pair, as the real service would.
+  localSecretNames: [ACCESS_KEY_SECRET, SECRET_KEY_SECRET],
   settings: constructorGroupsSettingsSchema,
   create(settings, core) {
     return { providers: [createConstructorGroupsProvider(settings, core)] };
@@ -21,11 +23,11 @@ export const constructorGroupsModule = defineProviderModule({
   configLines(settings) {
     const missing = missingConstructorGroupsSettings(settings);
     return [
-      { label: 'API URL', value: settings.url ?? 'not set (CONSTRUCTOR_GROUPS_URL)' },
+      { label: 'Constructor Groups API', value: settings.url ?? 'not set' },
       // Keys are only said to be set: both live in the secrets file.
-      { label: 'access key', value: settings.accessKey ? 'set' : `not set (${ACCESS_KEY_SECRET})` },
-      { label: 'secret key', value: settings.secretKey ? 'set' : `not set (${SECRET_KEY_SECRET})` },
-      ...(missing.length > 0 ? [{ label: 'missing', value: missing.join(', ') }] : []),
+      { label: 'Constructor Groups access key', value: settings.accessKey ? 'set' : 'not set' },
+      { label: 'Constructor Groups secret key', value: settings.secretKey ? 'set' : 'not set' },
+      ...(missing.length > 0 ? [{ label: 'Constructor Groups needs', value: missing.join(', ') }] : []),
     ];
   },
   simulator: () => import('./simulator.js'),

@@ -13,6 +13,8 @@ export const nextcloudTalkModule = defineProviderModule({
   key: 'nextcloudTalk',
   ids: [NEXTCLOUD_TALK_ID],
   secretNames: [NEXTCLOUD_TALK_PASSWORD_SECRET],
+  // Local mode's simulator then checks a random password, as a real server would.
+  localSecretNames: [NEXTCLOUD_TALK_PASSWORD_SECRET],
   settings: nextcloudTalkSettingsSchema,
   create(settings, core) {
     return { providers: [createNextcloudTalkProvider(settings, core)] };
@@ -20,11 +22,11 @@ export const nextcloudTalkModule = defineProviderModule({
   configLines(settings) {
     const missing = missingNextcloudTalkSettings(settings);
     return [
-      { label: 'server', value: settings.server ?? 'not set (NEXTCLOUD_SERVER)' },
-      { label: 'username', value: settings.username ?? 'not set (NEXTCLOUD_TALK_USERNAME)' },
+      { label: 'Nextcloud Talk server', value: settings.server ?? 'not set' },
+      { label: 'Nextcloud Talk username', value: settings.username ?? 'not set' },
       // Whether the password is set, never its value.
-      { label: 'app password', value: settings.password ? 'set' : `not set (${NEXTCLOUD_TALK_PASSWORD_SECRET})` },
-      ...(missing.length > 0 ? [{ label: 'missing', value: missing.join(', ') }] : []),
+      { label: 'Nextcloud Talk app password', value: settings.password ? 'set' : 'not set' },
+      ...(missing.length > 0 ? [{ label: 'Nextcloud Talk needs', value: missing.join(', ') }] : []),
     ];
   },
   simulator: () => import('./simulator.js'),

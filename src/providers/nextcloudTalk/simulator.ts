@@ -131,7 +131,7 @@ export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions)
     while (rooms.has(token)) token = newToken();
     const room: NextcloudSimRoom = { token, name, type, owner: state.username };
     rooms.set(token, room);
-    sendOcs(req, res, 201, 'ok', roomData(room));
+    sendOcs(req, res, 201, 'ok', roomData(room, rooms.size));
   });
 
   router.get('/ocs/v2.php/cloud/user', async (req, res) => {
@@ -181,9 +181,9 @@ function newToken(): string {
   return token;
 }
 
-function roomData(room: NextcloudSimRoom): Record<string, unknown> {
+function roomData(room: NextcloudSimRoom, id: number): Record<string, unknown> {
   return {
-    id: room.token.length,
+    id,
     token: room.token,
     type: room.type,
     name: room.name,
