@@ -114,6 +114,13 @@ describe.each(kinds)('Nextcloud Talk calls (%s)', (db) => {
     expect((await fetch(String(res.body['url']))).status).toBe(200);
   });
 
+  test('when the meeting name has quotes, a backslash, emoji and 200 characters, then Nextcloud gets it exactly', async () => {
+    const name = `Ada's "retro" \\ — 🚀 ü ${'x'.repeat(200)}`.slice(0, 200);
+    const res = await api(app, 'POST', '/api/v1/calls', { token: app.token(), body: { meeting_name: name } });
+    expect(res.status).toBe(200);
+    expect(nc.sim.state.requestsOf('room')[0]?.body).toEqual({ roomType: 3, roomName: name });
+  });
+
   test('when a voice call is asked for, then the ordinary conversation is answered with is_video_call true', async () => {
     const res = await api(app, 'POST', '/api/v1/calls', { token: app.token(), body: { is_video_call: false } });
     expect(res.status).toBe(200);
