@@ -1,24 +1,21 @@
 /**
- * Fault injection shared by the JSON-API simulators (Nextcloud Talk, Constructor Groups):
- * a queue of failures, each for every endpoint or one, used up one request at a time, and
- * the code that produces each failure on the wire the way a broken server or proxy would.
+ * Fault injection of the JSON-API simulators (Nextcloud Talk, Constructor Groups): the
+ * transport faults and queue shared by every simulator (`faults.ts`), plus the answers a
+ * broken JSON API or the proxy in front of it gives — a status with any body, 429, an HTML
+ * error page, garbled JSON — and a delay.
  */
 import type { Request, Response } from 'express';
+import { FaultQueue, sendTransportFault, sendTruncated, sleep, type TransportFault } from './faults.js';
 
 /** A failure a simulator can be told to produce instead of its normal answer. */
 export type SimFault =
+  | TransportFault
   /** Answer this status and body, with this content type (default text/plain) and headers. */
   | { kind: 'status'; status: number; body: string; contentType?: string; headers?: Record<string, string> }
   /** 429 with `Retry-After` when given. */
   | { kind: 'rate_limited'; retryAfter?: string }
   /** A 5xx with an HTML error page, as a proxy in front of a dead server answers. */
   | { kind: 'html'; status: number }
-  /** Never answer. */
-  | { kind: 'hang' }
-  /** Destroy the connection without an answer. */
-  | { kind: 'reset' }
-  /** 302 to `location`, or to the request's own URL (a redirect loop). */
-  | { kind: 'redirect'; location?: string }
   /** Promise a JSON body, send its first bytes, then drop the connection. */
   | { kind: 'truncated' }
   /** Answer 200 with `application/json` that is not JSON. */
@@ -26,41 +23,27 @@ export type SimFault =
   /** Wait, then answer normally. */
   | { kind: 'delay'; ms: number };
 
-interface Queued<Endpoint extends string> {
-  fault: SimFault;
-  endpoint: Endpoint | undefined;
-  remaining: number;
-}
+/** The injected faults of one simulator, by endpoint. */
+export class SimFaults<Endpoint extends string> {
+  private readonly queue = new FaultQueue<SimFault>();
 
-/** A queue of injected faults. */
-export interface FaultQueue<Endpoint extends string> {
   /** Makes the next `times` requests (all, or of one endpoint) fail this way; `times` defaults to every request. */
-  inject(fault: SimFault, options?: { endpoint?: Endpoint; times?: number }): void;
-  /** The fault for this request, if any; uses one up. */
-  take(endpoint: Endpoint): SimFault | null;
-  /** Removes every injected fault. */
-  clear(): void;
-}
+  inject(fault: SimFault, options: { endpoint?: Endpoint; times?: number } = {}): void {
+    this.queue.add(fault, {
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      times: options.times ?? Infinity,
+    });
+  }
 
-/** Creates an empty fault queue. */
-export function createFaultQueue<Endpoint extends string>(): FaultQueue<Endpoint> {
-  const queue: Queued<Endpoint>[] = [];
-  return {
-    inject(fault, options = {}) {
-      queue.push({ fault, endpoint: options.endpoint, remaining: options.times ?? Infinity });
-    },
-    take(endpoint) {
-      const index = queue.findIndex((item) => item.endpoint === undefined || item.endpoint === endpoint);
-      const item = queue[index];
-      if (!item) return null;
-      item.remaining -= 1;
-      if (item.remaining <= 0) queue.splice(index, 1);
-      return item.fault;
-    },
-    clear() {
-      queue.length = 0;
-    },
-  };
+  /** The fault for one request of `endpoint`, if any; uses one up. */
+  take(endpoint: Endpoint): SimFault | null {
+    return this.queue.take(endpoint);
+  }
+
+  /** Removes every injected fault. */
+  clear(): void {
+    this.queue.clear();
+  }
 }
 
 /**
@@ -71,7 +54,7 @@ export async function applyFault(fault: SimFault | null, req: Request, res: Resp
   if (!fault) return false;
   switch (fault.kind) {
     case 'delay':
-      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      await sleep(fault.ms);
       return false;
     case 'status':
       res
@@ -92,22 +75,18 @@ export async function applyFault(fault: SimFault | null, req: Request, res: Resp
           `<!DOCTYPE html><html><head><title>${fault.status} Error</title></head><body><h1>${fault.status}</h1><p>nginx</p></body></html>`,
         );
       return true;
-    case 'hang':
-      // Never answered; the client's deadline (or the server's close) ends it.
-      return true;
-    case 'reset':
-      req.socket.destroy();
-      return true;
-    case 'redirect':
-      res.redirect(302, fault.location ?? `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`);
-      return true;
     case 'truncated':
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '512' });
-      res.write('{"result":"ok","data":{"token":"');
-      setImmediate(() => req.socket.destroy());
+      sendTruncated(req, res, {
+        status: 200,
+        contentType: 'application/json',
+        start: '{"result":"ok","data":{"token":"',
+      });
       return true;
     case 'garbled':
       res.status(200).type('application/json').send('{"result": "ok", "data": {"url": ');
+      return true;
+    default:
+      sendTransportFault(req, res, fault);
       return true;
   }
 }

@@ -12,7 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, createFaultQueue, type FaultQueue } from '../../local/simulators/jsonApiFaults.js';
+import { applyFault, SimFaults } from '../../local/simulators/jsonApiFaults.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import { constructorKeyDigest } from './auth.js';
@@ -53,7 +53,7 @@ export interface ConstructorSimState {
   readonly requests: ConstructorSimRequest[];
   /** Rooms by creator email. */
   readonly rooms: Map<string, ConstructorSimRoom>;
-  readonly faults: FaultQueue<ConstructorSimEndpoint>;
+  readonly faults: SimFaults<ConstructorSimEndpoint>;
   /** Requests of one endpoint. */
   requestsOf(endpoint: ConstructorSimEndpoint): ConstructorSimRequest[];
   /** Forgets requests, rooms and faults. */
@@ -70,7 +70,7 @@ export interface ConstructorSimulator {
 export function createConstructorGroupsSimulator(options: ConstructorSimulatorOptions): ConstructorSimulator {
   const requests: ConstructorSimRequest[] = [];
   const rooms = new Map<string, ConstructorSimRoom>();
-  const faults = createFaultQueue<ConstructorSimEndpoint>();
+  const faults = new SimFaults<ConstructorSimEndpoint>();
   const state: ConstructorSimState = {
     accessKey: options.accessKey,
     secretKey: options.secretKey,

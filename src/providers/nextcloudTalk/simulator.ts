@@ -14,7 +14,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, createFaultQueue, type FaultQueue } from '../../local/simulators/jsonApiFaults.js';
+import { applyFault, SimFaults } from '../../local/simulators/jsonApiFaults.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import type { NextcloudTalkSettings } from './settings.js';
@@ -59,7 +59,7 @@ export interface NextcloudSimState {
   delayMs: number;
   readonly requests: NextcloudSimRequest[];
   readonly rooms: Map<string, NextcloudSimRoom>;
-  readonly faults: FaultQueue<NextcloudSimEndpoint>;
+  readonly faults: SimFaults<NextcloudSimEndpoint>;
   /** Requests of one endpoint. */
   requestsOf(endpoint: NextcloudSimEndpoint): NextcloudSimRequest[];
   /** Forgets requests, rooms and faults. */
@@ -80,7 +80,7 @@ const TOKEN_LENGTH = 8;
 export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions): NextcloudSimulator {
   const requests: NextcloudSimRequest[] = [];
   const rooms = new Map<string, NextcloudSimRoom>();
-  const faults = createFaultQueue<NextcloudSimEndpoint>();
+  const faults = new SimFaults<NextcloudSimEndpoint>();
   const state: NextcloudSimState = {
     username: options.username,
     password: options.password,
