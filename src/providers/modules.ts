@@ -3,7 +3,9 @@
  * here. Order is the order of `GET /api/v1/providers`.
  */
 import { bigBlueButtonModule } from './bigbluebutton/index.js';
+import { constructorGroupsModule } from './constructorGroups/index.js';
 import { jitsiModule } from './jitsi/index.js';
+import { nextcloudTalkModule } from './nextcloudTalk/index.js';
 import type { ProviderModule } from './module.js';
 import { zoomModule } from './zoom/index.js';
 
@@ -12,4 +14,6 @@ export const PROVIDER_MODULES = [
   jitsiModule,
   zoomModule,
   bigBlueButtonModule,
+  nextcloudTalkModule,
+  constructorGroupsModule,
 ] as const satisfies readonly ProviderModule[];
