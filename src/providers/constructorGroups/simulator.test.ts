@@ -32,6 +32,16 @@ describe('the Constructor Groups client against the simulator', () => {
     expect(cg.sim.state.rooms.size).toBe(0);
   });
 
+  test('when the Bearer header carries the secret key itself instead of its hash, then 401', async () => {
+    const res = await fetch(`${cg.url}room/default`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ACCESS_KEY}|${SECRET_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(401);
+    expect(cg.sim.state.rooms.size).toBe(0);
+  });
+
   test('when the check runs, then the key is proven without creating a room', async () => {
     expect(await checkAccount(account(), 2000)).toEqual({ ok: true, value: undefined });
     expect(cg.sim.state.rooms.size).toBe(0);

@@ -34,6 +34,24 @@ describe('the Nextcloud client against the simulator', () => {
     expect(await page.text()).toContain('general &gt; standup');
   });
 
+  test('when a request lacks OCS-APIRequest, then 412 and no conversation; without a JSON Accept, then XML', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${nc.url}ocs/v2.php/apps/spreed/api/v4/room`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`,
+          'content-type': 'application/json',
+          ...headers,
+        },
+        body: JSON.stringify({ roomType: 3, roomName: 'x' }),
+      });
+    expect((await post({ accept: 'application/json' })).status).toBe(412);
+    expect(nc.sim.state.rooms.size).toBe(0);
+    const xml = await post({ 'ocs-apirequest': 'true' });
+    expect(xml.status).toBe(201);
+    expect(xml.headers.get('content-type')).toMatch(/xml/);
+  });
+
   test('when the password is wrong, then the simulator answers 401 and the client says auth_rejected', async () => {
     const result = await createConversation(account('wrong'), 'x', 2000);
     expect(result).toMatchObject({ ok: false, failure: { kind: 'auth_rejected', status: 401 } });
