@@ -17,6 +17,7 @@ import {
   type LoadResult,
   type SimChild,
 } from './bench/harness.js';
+import { benchGoogleMeet, benchMicrosoftTeams, type BenchContext } from './bench/meetingProviders.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
@@ -139,8 +140,8 @@ async function addedLatency(options: {
   direct: Target;
   through: Target;
   expectStatus: number;
-  /** Client counts to measure at; default LEVELS. */
-  levels?: readonly number[];
+  /** Concurrency levels; LEVELS by default. */
+  levels?: number[];
 }): Promise<Record<string, unknown>> {
   await load({ ...options.through, connections: 10, seconds: 2 });
   const levels: Record<string, unknown> = {};
@@ -304,7 +305,7 @@ async function zoom(): Promise<void> {
 }
 
 /** The two server-account providers of SPEC §4a are measured at 1 and 50 clients. */
-const SERVER_ACCOUNT_LEVELS = [1, 50] as const;
+const SERVER_ACCOUNT_LEVELS = [1, 50];
 
 /** Nextcloud Talk: POST /api/v1/calls creates a public conversation with the service account. */
 async function nextcloudTalk(): Promise<void> {
@@ -448,10 +449,22 @@ async function startup(): Promise<void> {
   json['startup'] = { sqliteMs: sqlite, postgresMs: postgres };
 }
 
+/** What the per-user OAuth providers' sections (scripts/bench/meetingProviders.ts) need from here. */
+const meetingContext: BenchContext = {
+  secrets,
+  token,
+  callRequest,
+  upstreamDelayMs: UPSTREAM_DELAY_MS,
+  selectProvider,
+  addedLatency,
+};
+
 const SECTIONS: Record<string, () => Promise<void>> = {
   jitsi: jitsiThroughput,
   zoom,
   bbb: bigBlueButtonJoin,
+  google_meet: async () => void (json['googleMeet'] = await benchGoogleMeet(meetingContext)),
+  microsoft_teams: async () => void (json['microsoftTeams'] = await benchMicrosoftTeams(meetingContext)),
   nextcloud: nextcloudTalk,
   cgroups: constructorGroups,
   memory,

@@ -4,7 +4,9 @@
  */
 import { bigBlueButtonModule } from './bigbluebutton/index.js';
 import { constructorGroupsModule } from './constructorGroups/index.js';
+import { googleMeetModule } from './googleMeet/index.js';
 import { jitsiModule } from './jitsi/index.js';
+import { microsoftTeamsModule } from './microsoftTeams/index.js';
 import { nextcloudTalkModule } from './nextcloudTalk/index.js';
 import type { ProviderModule } from './module.js';
 import { zoomModule } from './zoom/index.js';
@@ -14,6 +16,8 @@ export const PROVIDER_MODULES = [
   jitsiModule,
   zoomModule,
   bigBlueButtonModule,
+  googleMeetModule,
+  microsoftTeamsModule,
   nextcloudTalkModule,
   constructorGroupsModule,
 ] as const satisfies readonly ProviderModule[];
