@@ -5,9 +5,15 @@
  * reported, and the user's next click gets the same room anyway.
  */
 import { z } from 'zod';
-import { joinBaseUrl } from '../../http/baseUrl.js';
+import { joinUrl } from '../shared/providerHttp.js';
 import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
-import { bodyExcerpt, parseJson, statusFailure, transportFailure, type ServiceFailure } from '../serviceFailure.js';
+import {
+  bodyExcerpt,
+  parseJson,
+  statusFailure,
+  transportFailure,
+  type ServiceFailure,
+} from '../shared/serviceFailure.js';
 import { constructorAuthorization, constructorKeyDigest } from './auth.js';
 import type { ConstructorAccount } from './settings.js';
 
@@ -49,7 +55,7 @@ async function postRoom(
   try {
     const answer = await upstreamRequest({
       method: 'POST',
-      url: joinBaseUrl(account.url, ROOM_PATH),
+      url: joinUrl(account.url, ROOM_PATH),
       headers: {
         authorization: constructorAuthorization(account.accessKey, account.secretKey),
         'content-type': 'application/json',

@@ -6,7 +6,7 @@
  */
 import { CallgateError } from '../../errors.js';
 import type { CoreContext } from '../module.js';
-import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../serviceFailure.js';
+import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../shared/serviceFailure.js';
 import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
 import { checkAccount, createRoom, fallbackName } from './client.js';
 import {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseProviderBaseUrl } from '../../http/baseUrl.js';
 import type { SettingsSource } from '../module.js';
+import { optionalText } from '../shared/settingsFields.js';
 import type { Availability } from '../types.js';
 
 /** The provider id. */
@@ -34,18 +35,13 @@ export interface ConstructorGroupsSettings {
   secretKey: string | null;
 }
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-
 /**
  * The access key travels in the Bearer header before a `|`, so it must not contain one
  * (nor whitespace or control characters, which would break the header).
  */
 const accessKeySchema = optionalText.refine(
   // Printable ASCII from `!` to `~`, `|` (0x7c) excepted.
-  (value) => value === undefined || /^[\x21-\x7b\x7d\x7e]+$/.test(value),
+  (value) => value === null || /^[\x21-\x7b\x7d\x7e]+$/.test(value),
   'must be printable ASCII without spaces or "|"',
 );
 
@@ -54,7 +50,7 @@ export const constructorGroupsSettingsSchema = z
   .object({
     env: z.object({
       CONSTRUCTOR_GROUPS_URL: optionalText.superRefine((value, ctx) => {
-        if (value === undefined) return;
+        if (value === null) return;
         try {
           parseProviderBaseUrl(value);
         } catch (error) {
@@ -65,9 +61,9 @@ export const constructorGroupsSettingsSchema = z
     secrets: z.object({ [ACCESS_KEY_SECRET]: accessKeySchema, [SECRET_KEY_SECRET]: optionalText }),
   })
   .transform(({ env, secrets }): ConstructorGroupsSettings => ({
-    url: env.CONSTRUCTOR_GROUPS_URL === undefined ? null : parseProviderBaseUrl(env.CONSTRUCTOR_GROUPS_URL),
-    accessKey: secrets[ACCESS_KEY_SECRET] ?? null,
-    secretKey: secrets[SECRET_KEY_SECRET] ?? null,
+    url: env.CONSTRUCTOR_GROUPS_URL === null ? null : parseProviderBaseUrl(env.CONSTRUCTOR_GROUPS_URL),
+    accessKey: secrets[ACCESS_KEY_SECRET],
+    secretKey: secrets[SECRET_KEY_SECRET],
   }));
 
 /** Parses settings from a SettingsSource. */

@@ -6,10 +6,10 @@
  * `Accept: application/json` (OCS answers XML otherwise). A creation is never retried: a
  * retry after a lost answer would leave a second conversation behind.
  */
-import { joinBaseUrl } from '../../http/baseUrl.js';
+import { joinUrl } from '../shared/providerHttp.js';
 import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
-import type { ServiceFailure } from '../serviceFailure.js';
-import { transportFailure } from '../serviceFailure.js';
+import type { ServiceFailure } from '../shared/serviceFailure.js';
+import { transportFailure } from '../shared/serviceFailure.js';
 import { capabilitiesDataSchema, classifyOcsAnswer, currentUserDataSchema, roomTokenOf } from './ocs.js';
 import type { NextcloudAccount } from './settings.js';
 
@@ -55,7 +55,7 @@ async function send(
 
 /** The URL participants open: `{server}/index.php/call/{token}` (works with and without pretty URLs). */
 export function callUrl(server: string, token: string): string {
-  return joinBaseUrl(server, `index.php/call/${encodeURIComponent(token)}`);
+  return joinUrl(server, `index.php/call/${encodeURIComponent(token)}`);
 }
 
 /** Creates a public conversation named `meetingName`; answers its join URL. One request. */
@@ -67,7 +67,7 @@ export async function createConversation(
   const sent = await send(
     {
       method: 'POST',
-      url: joinBaseUrl(account.server, ROOM_PATH),
+      url: joinUrl(account.server, ROOM_PATH),
       headers: { ...ocsHeaders(account), 'content-type': 'application/json' },
       data: JSON.stringify({ roomType: PUBLIC_CONVERSATION, roomName: meetingName }),
     },
@@ -91,7 +91,7 @@ export async function createConversation(
 export async function checkAccount(account: NextcloudAccount, timeoutMs: number): Promise<NextcloudResult<void>> {
   const secrets = sentSecrets(account);
   const user = await send(
-    { method: 'GET', url: joinBaseUrl(account.server, 'ocs/v2.php/cloud/user'), headers: ocsHeaders(account) },
+    { method: 'GET', url: joinUrl(account.server, 'ocs/v2.php/cloud/user'), headers: ocsHeaders(account) },
     timeoutMs,
   );
   if (!user.ok) return user;
@@ -101,7 +101,7 @@ export async function checkAccount(account: NextcloudAccount, timeoutMs: number)
     return { ok: false, failure: garbled(user.answer, 'the user answer has no account id') };
   }
   const capabilities = await send(
-    { method: 'GET', url: joinBaseUrl(account.server, 'ocs/v2.php/cloud/capabilities'), headers: ocsHeaders(account) },
+    { method: 'GET', url: joinUrl(account.server, 'ocs/v2.php/cloud/capabilities'), headers: ocsHeaders(account) },
     timeoutMs,
   );
   if (!capabilities.ok) return capabilities;

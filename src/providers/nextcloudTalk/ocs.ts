@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import type { UpstreamAnswer } from '../../http/upstream.js';
-import { bodyExcerpt, parseJson, retryAfterSeconds, statusFailure, type ServiceFailure } from '../serviceFailure.js';
+import { retryAfterSeconds } from '../shared/providerHttp.js';
+import { bodyExcerpt, parseJson, statusFailure, type ServiceFailure } from '../shared/serviceFailure.js';
 
 /** The OCS envelope (data checked separately, per endpoint). */
 export const ocsEnvelopeSchema = z.object({

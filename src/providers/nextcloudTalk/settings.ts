@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseProviderBaseUrl } from '../../http/baseUrl.js';
 import type { SettingsSource } from '../module.js';
+import { optionalText } from '../shared/settingsFields.js';
 import type { Availability } from '../types.js';
 
 /** The provider id. */
@@ -50,31 +51,26 @@ const usernameSchema = z
   .max(64)
   .refine((name) => !/[:\p{Cc}]/u.test(name), 'must not contain ":" or control characters');
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-
 /** The settings schema over a SettingsSource; a bad value is an issue at `['env', NAME]`. */
 export const nextcloudTalkSettingsSchema: z.ZodType<NextcloudTalkSettings> = z
   .object({
     env: z.object({
       NEXTCLOUD_SERVER: optionalText.superRefine((value, ctx) => {
-        if (value === undefined) return;
+        if (value === null) return;
         try {
           parseNextcloudServer(value);
         } catch (error) {
           ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
         }
       }),
-      NEXTCLOUD_TALK_USERNAME: optionalText.pipe(usernameSchema.optional()),
+      NEXTCLOUD_TALK_USERNAME: optionalText.pipe(usernameSchema.nullable()),
     }),
     secrets: z.object({ [NEXTCLOUD_TALK_PASSWORD_SECRET]: optionalText }),
   })
   .transform(({ env, secrets }) => ({
-    server: env.NEXTCLOUD_SERVER === undefined ? null : parseNextcloudServer(env.NEXTCLOUD_SERVER),
-    username: env.NEXTCLOUD_TALK_USERNAME ?? null,
-    password: secrets[NEXTCLOUD_TALK_PASSWORD_SECRET] ?? null,
+    server: env.NEXTCLOUD_SERVER === null ? null : parseNextcloudServer(env.NEXTCLOUD_SERVER),
+    username: env.NEXTCLOUD_TALK_USERNAME,
+    password: secrets[NEXTCLOUD_TALK_PASSWORD_SECRET],
   }));
 
 /** Parses settings from a SettingsSource (tests and the module use the same path). */

@@ -6,16 +6,10 @@
  * provider's name ("Invalid <Provider> credentials", "Error connecting to the <Provider>
  * server: HTTP <status>: <first 200 chars>").
  */
-import { CallgateError } from '../errors.js';
-import { UpstreamError, type UpstreamAnswer } from '../http/upstream.js';
-import type { CheckResult } from './types.js';
-
-/** How many characters of an unexpected body an error message quotes (as Zulip does). */
-export const BODY_EXCERPT_LENGTH = 200;
-/** Retry-After used when a provider rate-limits without saying for how long. */
-export const DEFAULT_RETRY_AFTER_SECONDS = 60;
-/** The longest wait passed on; a provider asking for more is capped, not obeyed. */
-const MAX_RETRY_AFTER_SECONDS = 3600;
+import { CallgateError } from '../../errors.js';
+import { UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
+import type { CheckResult } from '../types.js';
+import { BODY_EXCERPT_LENGTH, retryAfterSeconds } from './providerHttp.js';
 
 /** Why a request to a provider did not succeed. */
 export type ServiceFailure =
@@ -58,21 +52,6 @@ export function bodyExcerpt(body: string, sentSecrets: readonly string[]): strin
     if (secret.length > 0) text = text.split(secret).join('[redacted]');
   }
   return text.slice(0, BODY_EXCERPT_LENGTH);
-}
-
-/** Retry-After in seconds (a number or an HTTP date), or the default. */
-export function retryAfterSeconds(value: unknown, now: number = Date.now()): number {
-  if (typeof value === 'string' && value.trim() !== '') {
-    const text = value.trim();
-    if (/^\d+$/.test(text)) return clampRetry(Number(text));
-    const date = Date.parse(text);
-    if (!Number.isNaN(date)) return clampRetry(Math.ceil((date - now) / 1000));
-  }
-  return DEFAULT_RETRY_AFTER_SECONDS;
-}
-
-function clampRetry(seconds: number): number {
-  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, seconds));
 }
 
 /** The failure of a non-2xx answer that carries no provider-specific meaning. */
