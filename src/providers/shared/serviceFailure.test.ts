@@ -67,6 +67,12 @@ describe('failures as SPEC errors and check reasons', () => {
       reason: 'unreachable',
     },
     {
+      failure: { kind: 'address_not_allowed', detail: 'the address is not allowed' },
+      code: 'PROVIDER_UNAVAILABLE',
+      message: 'Error connecting to the Nextcloud Talk server: the address is not allowed',
+      reason: 'address_not_allowed',
+    },
+    {
       failure: { kind: 'http_status', status: 500, excerpt: '<h1>500</h1>' },
       code: 'PROVIDER_UNAVAILABLE',
       message: 'Error connecting to the Nextcloud Talk server: HTTP 500: <h1>500</h1>',

@@ -17,6 +17,8 @@ export type ServiceFailure =
   | { kind: 'timeout'; detail: string; cause?: unknown }
   /** The connection failed (refused, reset, DNS, TLS), or the answer was cut off or too large. */
   | { kind: 'unreachable'; detail: string; cause?: unknown }
+  /** An organization-set address resolved to one SPEC §9 refuses. */
+  | { kind: 'address_not_allowed'; detail: string; cause?: unknown }
   /** A status that says nothing in the provider's format: 3xx, 5xx, or a 4xx that is not its answer. */
   | { kind: 'http_status'; status: number; excerpt: string }
   /** A 2xx answer that is not the provider's format, or lacks what callgate needs. */
@@ -38,6 +40,8 @@ export interface ServiceNames {
 export function transportFailure(error: UpstreamError): ServiceFailure {
   const { failure } = error;
   if (failure.kind === 'timeout') return { kind: 'timeout', detail: failure.detail, cause: error };
+  if (failure.kind === 'address_not_allowed')
+    return { kind: 'address_not_allowed', detail: failure.detail, cause: error };
   return { kind: 'unreachable', detail: failure.detail, cause: error };
 }
 
@@ -69,6 +73,7 @@ export function serviceFailureToError(names: ServiceNames, failure: ServiceFailu
     case 'timeout':
       return new CallgateError('PROVIDER_TIMEOUT', `${connecting}: ${failure.detail}`, { cause: failure.cause });
     case 'unreachable':
+    case 'address_not_allowed':
       return new CallgateError('PROVIDER_UNAVAILABLE', `${connecting}: ${failure.detail}`, { cause: failure.cause });
     case 'http_status':
     case 'garbled':
@@ -104,6 +109,11 @@ export function serviceFailureToCheck(names: ServiceNames, failure: ServiceFailu
       return failed('timeout', `The ${names.name} server did not answer in time (${failure.detail}).`);
     case 'unreachable':
       return failed('unreachable', `Could not reach the ${names.name} server: ${failure.detail}.`);
+    case 'address_not_allowed':
+      return failed(
+        'address_not_allowed',
+        `The ${names.name} address leads to an internal address; an operator may allow it in ALLOWED_PRIVATE_UPSTREAM_HOSTS.`,
+      );
     case 'http_status':
       if (failure.status >= 300 && failure.status < 400) {
         return failed(
