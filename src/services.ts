@@ -13,8 +13,9 @@ import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joi
 import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
 import { bigBlueButtonDeps, createProviders } from './providers/index.js';
 import { ProviderRegistry } from './providers/registry.js';
-import { createZoomUserApp, type ZoomUserApp } from './providers/zoom/wiring.js';
 import type { Store } from './store/types.js';
+import { createTokenCipher } from './crypto/tokenCipher.js';
+import { createUserAuthService, type UserAuthService } from './userAuth/service.js';
 
 /** Everything a request handler may use. */
 export interface Services {
@@ -30,8 +31,8 @@ export interface Services {
   jitsi: JitsiJoinLinks;
   /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
   bigBlueButton: BigBlueButtonJoin;
-  /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
-  zoom: ZoomUserApp;
+  /** Per-user authorization (SPEC §5): every OAuth provider's flow, tokens and connections. */
+  userAuth: UserAuthService;
   now: () => number;
 }
 
@@ -49,9 +50,20 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
-  const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
-  const registry = new ProviderRegistry(createProviders({ config: options.config, now, zoomUserApp: zoom }));
-  const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
+  const { config, store } = options;
+  const userAuth = createUserAuthService({
+    oauthStates: store.oauthStates,
+    userTokens: store.userTokens,
+    cipher: createTokenCipher(config.tokenEncryption),
+    publicUrl: config.publicUrl,
+    timeoutMs: config.upstreamTimeoutMs,
+    logger: options.logger,
+    now,
+  });
+  const registry = new ProviderRegistry(
+    createProviders({ config, now, userTokens: (spec) => userAuth.register(spec) }),
+  );
+  const orgSettings = new OrgSettingsService({ store: store.orgSettings, registry, now });
   return {
     config: options.config,
     store: options.store,
@@ -61,16 +73,16 @@ export function createServices(options: ServiceOptions): Services {
     registry,
     orgSettings,
     calls: createCallService({
-      store: options.store,
+      callRecords: store.callRecords,
       registry,
       orgSettings,
       metrics,
       now,
-      rateLimiter: createCallRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now }),
+      rateLimiter: createCallRateLimiter({ counters: store.counters, perMinute: options.config.callsPerMinute, now }),
     }),
     jitsi: createJitsiJoinLinks({ config: options.config, now }),
     bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
-    zoom,
+    userAuth,
     now,
   };
 }

@@ -29,7 +29,7 @@ describe('POST /api/v1/calls input', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ result: 'error', code: 'BAD_REQUEST' });
     expect(String(res.body['msg'])).toContain(field);
-    expect(await app.store.countCallsByDay('input', { since: 0 })).toEqual([]);
+    expect(await app.store.callRecords.countByDay('input', { since: 0 })).toEqual([]);
   });
 
   test('when the meeting name is 200 characters, then it is accepted', async () => {
@@ -64,7 +64,7 @@ describe('POST /api/v1/calls input', () => {
     });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ result: 'error', code: 'PAYLOAD_TOO_LARGE' });
-    expect(await app.store.countCallsByDay('big', { since: 0 })).toEqual([]);
+    expect(await app.store.callRecords.countByDay('big', { since: 0 })).toEqual([]);
   });
 
   test('when no body is sent, then defaults apply: a video call', async () => {

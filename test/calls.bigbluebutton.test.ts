@@ -85,7 +85,7 @@ describe.each(kinds)('BigBlueButton calls (%s)', (db) => {
       ),
     );
     expect(bbb.sim.state.requests).toHaveLength(0);
-    const stats = await app.store.countCallsByDay('acme', { since: 0 });
+    const stats = await app.store.callRecords.countByDay('acme', { since: 0 });
     expect(stats).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'big_blue_button' })]));
   });
 

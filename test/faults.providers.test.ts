@@ -220,7 +220,7 @@ describe('Zoom faults', () => {
         expect(res.headers.get('content-type')).toMatch(/^text\/html/);
         expect(res.text).toContain('Connect Zoom again');
         const userId = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).sub as string;
-        expect(await user.app.store.getZoomToken('acme', userId)).toBeNull();
+        expect(await user.app.store.userTokens.get('zoom', 'acme', userId)).toBeNull();
       });
     },
   );

@@ -9,7 +9,10 @@ import { badRequest } from '../errors.js';
 import type { ProviderId } from '../providers/ids.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { OrgContext } from '../providers/types.js';
-import type { AuditEntry, Store } from '../store/types.js';
+import type { AuditEntry, OrgSettingsRepository } from '../store/types.js';
+
+/** The stored name of the org's Jitsi server override (the settings field's wire name). */
+const JITSI_SERVER_URL = 'jitsi_server_url';
 
 /** An organization's effective settings. */
 export interface OrgSettings {
@@ -28,8 +31,8 @@ export interface OrgSettingsPatch {
 export class OrgSettingsService {
   private readonly cache = new Map<string, OrgSettings>();
 
-  constructor(private readonly deps: { store: Store; registry: ProviderRegistry; now?: () => number }) {
-    deps.store.onOrgSettingsChanged((org) => {
+  constructor(private readonly deps: { store: OrgSettingsRepository; registry: ProviderRegistry; now?: () => number }) {
+    deps.store.onChanged((org) => {
       if (org === '*') this.cache.clear();
       else this.cache.delete(org);
     });
@@ -39,9 +42,13 @@ export class OrgSettingsService {
   async get(org: string): Promise<OrgSettings> {
     const cached = this.cache.get(org);
     if (cached) return cached;
-    const stored = await this.deps.store.getOrgSettings(org);
+    const stored = await this.deps.store.get(org);
     const settings: OrgSettings = stored
-      ? { org, videoChatProvider: stored.videoChatProvider, jitsiServerUrl: stored.jitsiServerUrl }
+      ? {
+          org,
+          videoChatProvider: stored.videoChatProvider,
+          jitsiServerUrl: stored.providerSettings[JITSI_SERVER_URL] ?? null,
+        }
       : {
           org,
           videoChatProvider: this.deps.registry.defaultFor({ org, fields: {} }),
@@ -70,8 +77,15 @@ export class OrgSettingsService {
       changes['jitsi_server_url'] = { from: before.jitsiServerUrl, to: after.jitsiServerUrl };
     }
     if (Object.keys(changes).length === 0) return before;
-    await this.deps.store.saveOrgSettings(
-      { ...after, updatedAt: (this.deps.now ?? Date.now)() },
+    const providerSettings: Record<string, string> = {};
+    if (after.jitsiServerUrl !== null) providerSettings[JITSI_SERVER_URL] = after.jitsiServerUrl;
+    await this.deps.store.save(
+      {
+        org,
+        videoChatProvider: after.videoChatProvider,
+        providerSettings,
+        updatedAt: (this.deps.now ?? Date.now)(),
+      },
       { org, actorUserId: actor.userId, actorName: actor.name, action: 'settings.update', changes },
     );
     this.cache.delete(org);

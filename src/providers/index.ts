@@ -3,7 +3,8 @@ import type { Config } from '../config/index.js';
 import { createBigBlueButtonProvider, type BigBlueButtonDeps } from './bigbluebutton/bigBlueButtonProvider.js';
 import { createJitsiProvider } from './jitsi/jitsiProvider.js';
 import type { Provider } from './types.js';
-import type { ZoomUserApp } from './zoom/wiring.js';
+import type { OAuthSpec, UserTokens } from '../userAuth/types.js';
+import { zoomOAuthSpec } from './zoom/wiring.js';
 import { createZoomProvider } from './zoom/zoomProvider.js';
 import { createZoomServerToServerProvider } from './zoom/zoomServerToServerProvider.js';
 
@@ -11,8 +12,8 @@ import { createZoomServerToServerProvider } from './zoom/zoomServerToServerProvi
 export interface ProviderDeps {
   config: Config;
   now: () => number;
-  /** The general Zoom OAuth app, shared with the Zoom routes. */
-  zoomUserApp: ZoomUserApp;
+  /** Per-user OAuth tokens for a provider's spec (the generic service, SPEC §5). */
+  userTokens(spec: OAuthSpec): UserTokens;
 }
 
 /** What the BigBlueButton provider and its join route are built from. */
@@ -33,9 +34,7 @@ export function createProviders(deps: ProviderDeps): Provider[] {
     zoom: createZoomProvider({
       config: config.zoom,
       timeoutMs: config.upstreamTimeoutMs,
-      publicUrl: config.publicUrl,
-      tokens: deps.zoomUserApp.tokens,
-      oauth: deps.zoomUserApp.oauth,
+      tokens: deps.userTokens(zoomOAuthSpec(config.zoom, config.upstreamTimeoutMs)),
     }),
     zoom_server_to_server: createZoomServerToServerProvider({
       config: config.zoom,

@@ -1,23 +1,26 @@
-/** `GET /api/v1/me` (SPEC §5): who the caller is and which providers they connected. */
-import { Router } from 'express';
-import { identityOf, requireBearer } from '../auth/middleware.js';
-import { sendSuccess } from '../http/respond.js';
+/**
+ * `GET /api/v1/me`, the per-user authorization popup routes and disconnection (SPEC §5),
+ * for every provider registered with the per-user authorization service.
+ */
+import type { Router } from 'express';
+import { orgContext } from '../orgs/orgSettings.js';
 import type { Services } from '../services.js';
+import { userAuthRoutes } from '../userAuth/routes.js';
 
-/** Routes about the caller. */
+/** Routes about the caller and their provider connections. */
 export function meRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/api/v1/me', requireBearer(services.verifier), async (req, res) => {
-    const identity = identityOf(req);
-    const token = await services.store.getZoomToken(identity.org, identity.userId);
-    sendSuccess(res, {
-      user: { id: identity.userId, name: identity.name, email: identity.email },
-      org: identity.org,
-      role: identity.role,
-      connections: {
-        zoom: { connected: token !== null, expires_at: token ? new Date(token.expiresAt).toISOString() : null },
-      },
-    });
+  return userAuthRoutes({
+    userAuth: services.userAuth,
+    verifier: services.verifier,
+    publicUrl: services.config.publicUrl,
+    hostOrigin: services.config.hostOrigin,
+    logger: services.logger,
+    async availableProviders(identity) {
+      const context = orgContext(await services.orgSettings.get(identity.org));
+      return services.userAuth
+        .entries()
+        .map((entry) => entry.spec.providerId)
+        .filter((id) => services.registry.has(id) && services.registry.availability(id, context).available);
+    },
   });
-  return router;
 }

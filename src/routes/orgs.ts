@@ -73,7 +73,7 @@ export function orgRoutes(services: Services): Router {
     assertOrgAdmin(identityOf(req), org);
     const query = parseInput(auditQuery, req.query, 'query');
     const limit = query.limit ?? 50;
-    const entries = await services.store.listAuditLog(org, {
+    const entries = await services.store.auditLog.list(org, {
       limit,
       ...(query.before !== undefined ? { beforeId: query.before } : {}),
     });
@@ -97,7 +97,7 @@ export function orgRoutes(services: Services): Router {
     sendSuccess(res, {
       days,
       since: new Date(since).toISOString(),
-      counts: await services.store.countCallsByDay(org, { since }),
+      counts: await services.store.callRecords.countByDay(org, { since }),
     });
   });
 

@@ -1,47 +1,34 @@
-/** Builds the Zoom user-token service and OAuth client from the config; shared by providers and routes. */
+/**
+ * The general Zoom OAuth app as an `OAuthSpec` for the per-user authorization service
+ * (https://developers.zoom.us/docs/integrations/oauth/): HTTP Basic client authentication,
+ * no scope parameter (the app's scopes are set in Zoom's marketplace), rotating refresh
+ * tokens, and the Zoom user behind a token recorded for the deauthorization webhook.
+ */
 import type { Config } from '../../config/index.js';
-import { createTokenCipher } from '../../crypto/tokenCipher.js';
-import type { Logger } from '../../log.js';
+import type { OAuthSpec } from '../../userAuth/types.js';
 import { zoomUserAppAvailability } from './availability.js';
-import { createZoomOAuthClient, type ZoomOAuthClient } from './oauthClient.js';
-import { createZoomUserTokens, type ZoomTokenStore, type ZoomUserTokens } from './userTokens.js';
 import { getCurrentUser } from './zoomApi.js';
 
-/** The general OAuth app's pieces. */
-export interface ZoomUserApp {
-  /** Null unless the general OAuth app is configured (SPEC §3). */
-  oauth: ZoomOAuthClient | null;
-  tokens: ZoomUserTokens;
-}
-
-/** Creates the general OAuth app's client and token service. */
-export function createZoomUserApp(deps: {
-  config: Config;
-  store: ZoomTokenStore;
-  logger: Logger;
-  now: () => number;
-}): ZoomUserApp {
-  const { config } = deps;
-  const zoom = config.zoom;
-  const endpoints = { apiUrl: zoom.apiUrl, oauthUrl: zoom.oauthUrl, timeoutMs: config.upstreamTimeoutMs };
-  const oauth =
-    zoomUserAppAvailability(zoom).available && zoom.clientId && zoom.clientSecret
-      ? createZoomOAuthClient({
-          oauthUrl: zoom.oauthUrl,
-          clientId: zoom.clientId,
-          clientSecret: zoom.clientSecret,
-          redirectUri: `${config.publicUrl}/calls/zoom/complete`,
-          timeoutMs: config.upstreamTimeoutMs,
-        })
-      : null;
-  const tokens = createZoomUserTokens({
-    oauth,
-    store: deps.store,
-    cipher: createTokenCipher(config.tokenEncryption),
-    publicUrl: config.publicUrl,
-    logger: deps.logger,
-    now: deps.now,
-    lookUpZoomUser: (accessToken) => getCurrentUser(endpoints, accessToken),
-  });
-  return { oauth, tokens };
+/** The spec; client id and secret are null unless the general OAuth app is configured (SPEC §3). */
+export function zoomOAuthSpec(zoom: Config['zoom'], timeoutMs: number): OAuthSpec {
+  const configured = zoomUserAppAvailability(zoom).available;
+  const endpoints = { apiUrl: zoom.apiUrl, oauthUrl: zoom.oauthUrl, timeoutMs };
+  return {
+    providerId: 'zoom',
+    path: 'zoom',
+    displayName: 'Zoom',
+    messageType: 'zoom_token',
+    authorizeUrl: `${zoom.oauthUrl}/oauth/authorize`,
+    tokenUrl: `${zoom.oauthUrl}/oauth/token`,
+    revokeUrl: `${zoom.oauthUrl}/oauth/revoke`,
+    clientId: configured ? zoom.clientId : null,
+    clientSecret: configured ? zoom.clientSecret : null,
+    clientAuth: 'client_secret_basic',
+    refreshTokenRotates: true,
+    refreshTokenMayBeAbsent: false,
+    async lookUpAccount(accessToken) {
+      const user = await getCurrentUser(endpoints, accessToken);
+      return user ? { userId: user.zoomUserId, accountId: user.zoomAccountId } : null;
+    },
+  };
 }

@@ -3,21 +3,17 @@
  * authorizes callgate once; meetings are created with the user's own token.
  */
 import type { Config } from '../../config/index.js';
-import { isCallgateError } from '../../errors.js';
 import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
 import { zoomUserAppAvailability } from './availability.js';
-import { InvalidGrantError, type ZoomOAuthClient } from './oauthClient.js';
 import { meetingBody } from './schemas.js';
-import { authorizationRequired, type ZoomUserTokens } from './userTokens.js';
+import type { UserTokens } from '../../userAuth/types.js';
 import { createMeeting, type ZoomEndpoints } from './zoomApi.js';
 
 /** Creates the general OAuth app provider. */
 export function createZoomProvider(deps: {
   config: Config['zoom'];
   timeoutMs: number;
-  publicUrl: string;
-  tokens: ZoomUserTokens;
-  oauth: ZoomOAuthClient | null;
+  tokens: UserTokens;
 }): Provider & { id: 'zoom' } {
   const endpoints: ZoomEndpoints = {
     apiUrl: deps.config.apiUrl,
@@ -46,28 +42,14 @@ export function createZoomProvider(deps: {
       );
       if (second.kind === 'created') return { url: second.joinUrl };
       await deps.tokens.forget(identity);
-      throw authorizationRequired(deps.publicUrl, new Error('Zoom refused a freshly refreshed user token'));
+      throw deps.tokens.authorizationRequired(new Error('Zoom refused a freshly refreshed user token'));
     },
     /**
      * Without a user token there is nothing to create, so this checks what an admin can fix:
-     * the token endpoint answers, and it does not refuse our client credentials. A refresh
-     * with a made-up refresh token must be answered `invalid_grant`; `invalid_client` (or
-     * any other 4xx) means the client id or secret is wrong.
+     * the token endpoint answers, and it does not refuse our client credentials.
      */
-    async checkConnection(): Promise<CheckResult> {
-      if (!deps.oauth)
-        return { status: 'failed', reason: 'not_configured', detail: 'Zoom credentials have not been configured' };
-      try {
-        await deps.oauth.refresh('callgate-connection-check');
-        return { status: 'failed', reason: 'unexpected_answer', detail: 'Zoom accepted a made-up refresh token' };
-      } catch (error) {
-        if (error instanceof InvalidGrantError) return { status: 'ok' };
-        if (isCallgateError(error) && error.code === 'PROVIDER_AUTH_FAILED') {
-          return { status: 'failed', reason: 'invalid_credentials', detail: error.message };
-        }
-        const detail = isCallgateError(error) ? error.message : 'Unexpected error';
-        return { status: 'failed', reason: 'unreachable', detail };
-      }
+    checkConnection(): Promise<CheckResult> {
+      return deps.tokens.checkClient();
     },
   };
 }
