@@ -89,6 +89,12 @@ class FakeTokens implements UserTokens {
     this.pair = null;
     return Promise.resolve();
   }
+  forgetAccount(): Promise<number> {
+    return Promise.reject(new Error('Webex has no account-wide deauthorization'));
+  }
+  checkClient(): Promise<{ status: 'ok' }> {
+    return Promise.reject(new Error('the webex check sends its own authorization-code grant'));
+  }
   authorizationRequired(cause?: unknown): Error {
     return new CallgateError('PROVIDER_AUTHORIZATION_REQUIRED', 'You need to connect your Webex account first', {
       cause,

@@ -4,7 +4,7 @@
  */
 import { defineProviderModule } from '../module.js';
 import { webexOAuthSpec } from './oauthSpec.js';
-import { isConfigured, WEBEX_SECRET_NAME, webexConfigLines, webexSettingsSchema } from './settings.js';
+import { WEBEX_SECRET_NAME, webexConfigLines, webexSettingsSchema } from './settings.js';
 import { createWebexProvider } from './webexProvider.js';
 
 /** Webex: one provider, `webex`, with user tokens. */
@@ -14,10 +14,10 @@ export const webexModule = defineProviderModule({
   secretNames: [WEBEX_SECRET_NAME],
   settings: webexSettingsSchema,
   create(settings, core) {
-    const spec = isConfigured(settings) ? webexOAuthSpec(settings) : null;
+    const spec = webexOAuthSpec(settings);
     const provider = createWebexProvider({
       settings,
-      userAuth: spec ? { spec, tokens: core.userTokens(spec) } : null,
+      userAuth: { spec, tokens: core.userTokens(spec) },
       publicUrl: core.publicUrl,
       timeoutMs: core.upstreamTimeoutMs,
       now: core.now,

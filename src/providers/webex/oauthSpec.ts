@@ -4,29 +4,33 @@
  * https://developer.webex.com/docs/integrations#getting-an-access-token
  */
 import type { OAuthSpec } from '../../userAuth/types.js';
-import type { ConfiguredWebex } from './settings.js';
+import { isConfigured, type WebexSettings } from './settings.js';
 
 /** Scopes callgate asks for: meetings, and `spark:all` for creating the room they live in. */
 export const WEBEX_SCOPE = 'meeting:schedules_read meeting:schedules_write spark:all';
 
 /**
- * The declaration. Webex takes the client id and secret in the token request's form body
- * (`client_secret_post`). It publishes no RFC 7009 revocation endpoint for integrations,
- * so disconnecting deletes callgate's copy only; a user removes the grant at
- * https://idbroker.webex.com (or Webex's "My apps" page). A refresh answer carries a
- * refresh token (the same one or a new one); whichever arrives is stored.
+ * The declaration; client id and secret are null unless both are configured, so the routes
+ * answer PROVIDER_NOT_CONFIGURED. Webex takes the client id and secret in the token
+ * request's form body (`client_secret_post`). It publishes no RFC 7009 revocation endpoint
+ * for integrations, so disconnecting deletes callgate's copy only (a user removes the grant
+ * in Webex's settings). Webex answers a refresh with a refresh token that lives 90 days;
+ * the service stores whichever arrives before using it, so rotation would be safe too.
  */
-export function webexOAuthSpec(settings: ConfiguredWebex): OAuthSpec {
+export function webexOAuthSpec(settings: WebexSettings): OAuthSpec {
+  const configured = isConfigured(settings);
   return {
     providerId: 'webex',
     path: 'webex',
     displayName: 'Webex',
-    popupMessageType: 'webex_token',
-    authorizationEndpoint: `${settings.apiUrl}authorize`,
-    tokenEndpoint: `${settings.apiUrl}access_token`,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    clientAuthentication: 'client_secret_post',
+    messageType: 'webex_token',
+    authorizeUrl: `${settings.apiUrl}authorize`,
+    tokenUrl: `${settings.apiUrl}access_token`,
+    clientId: configured ? settings.clientId : null,
+    clientSecret: configured ? settings.clientSecret : null,
+    clientAuth: 'client_secret_post',
     scope: WEBEX_SCOPE,
+    refreshTokenRotates: false,
+    refreshTokenMayBeAbsent: false,
   };
 }

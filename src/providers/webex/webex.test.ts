@@ -65,13 +65,16 @@ describe('webex settings', () => {
     expect(spec).toMatchObject({
       providerId: 'webex',
       path: 'webex',
-      popupMessageType: 'webex_token',
-      authorizationEndpoint: 'https://webexapis.com/v1/authorize',
-      tokenEndpoint: 'https://webexapis.com/v1/access_token',
-      clientAuthentication: 'client_secret_post',
+      messageType: 'webex_token',
+      authorizeUrl: 'https://webexapis.com/v1/authorize',
+      tokenUrl: 'https://webexapis.com/v1/access_token',
+      clientId: 'C1',
+      clientAuth: 'client_secret_post',
       scope: 'meeting:schedules_read meeting:schedules_write spark:all',
     });
     expect(WEBEX_SCOPE.split(' ')).toHaveLength(3);
+    const unconfigured = webexOAuthSpec({ clientId: 'C1', clientSecret: null, apiUrl: 'https://webexapis.com/v1/' });
+    expect([unconfigured.clientId, unconfigured.clientSecret]).toEqual([null, null]);
   });
 });
 

@@ -10,14 +10,20 @@ import type { Identity } from '../../auth/identity.js';
 import { CallgateError } from '../../errors.js';
 import { checkWebexConnection } from './connectionCheck.js';
 import { adhocMeetingBody, personalRoomMeetingBody, roomBody } from './schemas.js';
-import { webexRedirectUri, WEBEX_NOT_CONFIGURED, webexAvailability, type WebexSettings } from './settings.js';
+import {
+  isConfigured,
+  webexRedirectUri,
+  WEBEX_NOT_CONFIGURED,
+  webexAvailability,
+  type WebexSettings,
+} from './settings.js';
 import { createMeeting, createRoom, webexFailureToError, type WebexEndpoints, type WebexResult } from './webexApi.js';
 
 /** What the provider is built from. */
 export interface WebexProviderDeps {
   settings: WebexSettings;
-  /** The user's tokens and the spec they were made for; null when the client is not configured (the provider is then unavailable). */
-  userAuth: { spec: OAuthSpec; tokens: UserTokens } | null;
+  /** The OAuth declaration (SPEC §5) and the user tokens the generic service gave for it. */
+  userAuth: { spec: OAuthSpec; tokens: UserTokens };
   publicUrl: string;
   timeoutMs: number;
   now: () => number;
@@ -32,12 +38,12 @@ export function createWebexProvider(deps: WebexProviderDeps): Provider {
     name: 'Webex',
     // Webex meetings have no "cameras off" start: a voice request gets the ordinary meeting.
     capabilities: { voiceOnly: false, requiresUserAuthorization: true },
-    ...(deps.userAuth ? { oauth: deps.userAuth.spec } : {}),
+    oauth: deps.userAuth.spec,
     availability() {
       return webexAvailability(settings);
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
-      if (!deps.userAuth) throw new CallgateError('PROVIDER_NOT_CONFIGURED', WEBEX_NOT_CONFIGURED);
+      if (!isConfigured(settings)) throw new CallgateError('PROVIDER_NOT_CONFIGURED', WEBEX_NOT_CONFIGURED);
       const { tokens } = deps.userAuth;
       const session = tokenSession(tokens, request.identity, await tokens.accessToken(request.identity));
       const { meetingName } = request;
@@ -58,13 +64,11 @@ export function createWebexProvider(deps: WebexProviderDeps): Provider {
       return { url: meeting.value.webLink };
     },
     async checkConnection(): Promise<CheckResult> {
-      if (settings.clientId === null || settings.clientSecret === null) {
-        return { status: 'failed', reason: 'not_configured', detail: WEBEX_NOT_CONFIGURED };
-      }
-      return checkWebexConnection(
-        { ...settings, clientId: settings.clientId, clientSecret: settings.clientSecret },
-        { redirectUri: webexRedirectUri(deps.publicUrl), timeoutMs: deps.timeoutMs },
-      );
+      if (!isConfigured(settings)) return { status: 'failed', reason: 'not_configured', detail: WEBEX_NOT_CONFIGURED };
+      return checkWebexConnection(settings, {
+        redirectUri: webexRedirectUri(deps.publicUrl),
+        timeoutMs: deps.timeoutMs,
+      });
     },
   };
 }
