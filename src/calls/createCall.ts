@@ -48,8 +48,11 @@ export function createCallService(deps: CallServiceDeps): {
       }
       const context = orgContext(settings);
       let url: string;
+      let isVideoCall: boolean;
       try {
         const provider = deps.registry.requireAvailable(providerId, context);
+        // A provider that cannot start with cameras off answers its ordinary meeting (SPEC §4a).
+        isVideoCall = provider.capabilities.voiceOnly ? call.isVideoCall : true;
         ({ url } = await provider.createCall({
           identity,
           orgContext: context,
@@ -64,11 +67,11 @@ export function createCallService(deps: CallServiceDeps): {
         org: identity.org,
         userId: identity.userId,
         provider: providerId,
-        isVideoCall: call.isVideoCall,
+        isVideoCall,
         createdAt: (deps.now ?? Date.now)(),
       });
       deps.metrics.callsCreated.inc({ provider: providerId });
-      return { provider: providerId, url, isVideoCall: call.isVideoCall };
+      return { provider: providerId, url, isVideoCall };
     },
   };
 }
