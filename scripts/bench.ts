@@ -327,7 +327,12 @@ async function webex(): Promise<void> {
     // A token straight from the simulator for the direct requests (authorize is auto-approved).
     const redirectUri = 'http://127.0.0.1/bench';
     const authorize = await fetch(
-      `${sim.url}authorize?${new URLSearchParams({ client_id: 'bench-webex-client', redirect_uri: redirectUri, response_type: 'code' })}`,
+      `${sim.url}authorize?${new URLSearchParams({
+        client_id: 'bench-webex-client',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'meeting:schedules_write spark:all',
+      })}`,
       { redirect: 'manual' },
     );
     const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code') ?? '';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { Identity } from '../src/auth/identity.js';
 import { CallgateError, isCallgateError } from '../src/errors.js';
 import type { Provider } from '../src/providers/types.js';
-import { webexOAuthSpec } from '../src/providers/webex/oauthSpec.js';
+import { webexOAuthSpec, WEBEX_SCOPE } from '../src/providers/webex/oauthSpec.js';
 import type { ConfiguredWebex } from '../src/providers/webex/settings.js';
 import { startWebexSimulator, type RunningWebexSimulator } from '../src/providers/webex/simulator.js';
 import { createWebexProvider } from '../src/providers/webex/webexProvider.js';
@@ -29,12 +29,13 @@ const identity: Identity = {
 const html = (status: number): string => `<!DOCTYPE html><html><body><h1>${status} Bad Gateway</h1></body></html>`;
 
 /** Gets a real token pair from the simulator, as the generic service would after the popup. */
-async function connect(sim: RunningWebexSimulator): Promise<{ access: string; refresh: string }> {
+async function connect(sim: RunningWebexSimulator, scope = WEBEX_SCOPE): Promise<{ access: string; refresh: string }> {
   const authorize = new URL(`${sim.url}authorize`);
   authorize.search = new URLSearchParams({
     response_type: 'code',
     client_id: CLIENT.clientId,
     redirect_uri: 'http://127.0.0.1/calls/webex/complete',
+    scope,
     state: 's',
   }).toString();
   const redirected = await fetch(authorize, { redirect: 'manual' });
@@ -168,6 +169,22 @@ describe('webex createCall', () => {
     expect(sim.sim.state.requests).toMatchObject({ rooms: 1, meetings: 1 });
   });
 
+  it('when the token lacks spark:all, then rooms answers 403 like Webex and the personal room is used', async () => {
+    const p = build({ ...CLIENT, apiUrl: sim.url }, new FakeTokens(sim, await connect(sim, 'meeting:schedules_write')));
+    sim.sim.state.resetCounters();
+    const created = await call(p);
+    expect(sim.sim.state.meetings.at(-1)).toMatchObject({ scheduledType: 'personalRoomMeeting', webLink: created.url });
+    expect(sim.sim.state.requests).toMatchObject({ rooms: 1, meetings: 1 });
+  });
+
+  it('when the token lacks the meetings scope, then PROVIDER_ERROR after one meetings request', async () => {
+    const p = build({ ...CLIENT, apiUrl: sim.url }, new FakeTokens(sim, await connect(sim, 'spark:all')));
+    sim.sim.state.resetCounters();
+    const error = await failureOf(call(p));
+    expect([error.code, error.message]).toEqual(['PROVIDER_ERROR', 'Failed to create Webex call']);
+    expect(sim.sim.state.requests).toMatchObject({ rooms: 1, meetings: 1 });
+  });
+
   it('when the access token has expired, then it is refreshed once and the refused request sent again', async () => {
     sim.sim.state.expireAccessTokens();
     const created = await call();
@@ -291,6 +308,18 @@ describe('webex createCall', () => {
       failure: { kind: 'json', status: 200, body: { id: 'm1', webLink: 'javascript:alert(1)' } },
       code: 'PROVIDER_UNAVAILABLE',
       status: 502,
+    },
+    {
+      name: 'meetings answer larger than any Webex answer',
+      endpoint: 'meetings',
+      failure: {
+        kind: 'json',
+        status: 200,
+        body: { id: 'm1', webLink: 'https://x.example/', pad: 'x'.repeat(300_000) },
+      },
+      code: 'PROVIDER_UNAVAILABLE',
+      status: 502,
+      message: /^Error connecting to the Webex server: the answer is too large$/,
     },
   ];
   for (const fault of faults) {

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import type { Simulated } from '../module.js';
 import { renderPage } from '../../web/html.js';
 import { isConfigured, type WebexSettings } from './settings.js';
@@ -120,16 +120,28 @@ export function createWebexSimulator(options: WebexSimulatorOptions): WebexSimul
     faults,
     grants: () => state.grants,
   });
-  const authorized = oauth.authorized;
-
-  router.post('/rooms', async (req, res) => {
-    if (await faults.intercept('rooms', req, res)) return;
-    if (!authorized(req)) {
+  /** Answers 401 or 403 as Webex does when the token is invalid or lacks `scope`; true when it did. */
+  const refuseToken = (req: Request, res: Response, scope: string): boolean => {
+    const verdict = oauth.authorized(req, scope);
+    if (verdict === 'unauthorized') {
       res
         .status(401)
         .json(webexError('The request requires a valid access token set in the Authorization request header.'));
-      return;
+    } else if (verdict === 'forbidden') {
+      res
+        .status(403)
+        .json(
+          webexError(
+            'The server understood the request, but refused to fulfill it because the access token is missing required scopes or the user is missing required roles or licenses.',
+          ),
+        );
     }
+    return verdict !== 'ok';
+  };
+
+  router.post('/rooms', async (req, res) => {
+    if (await faults.intercept('rooms', req, res)) return;
+    if (refuseToken(req, res, 'spark:all')) return;
     if (state.freeOrganization) {
       res.status(403).json(webexError('Creating spaces is not allowed for users of a free Webex organization.'));
       return;
@@ -155,12 +167,7 @@ export function createWebexSimulator(options: WebexSimulatorOptions): WebexSimul
 
   router.post('/meetings', async (req, res) => {
     if (await faults.intercept('meetings', req, res)) return;
-    if (!authorized(req)) {
-      res
-        .status(401)
-        .json(webexError('The request requires a valid access token set in the Authorization request header.'));
-      return;
-    }
+    if (refuseToken(req, res, 'meeting:schedules_write')) return;
     // Webex counts every creation attempt, failed ones included.
     const today = new Date().toISOString().slice(0, 10);
     if (creations.day !== today) Object.assign(creations, { day: today, count: 0 });

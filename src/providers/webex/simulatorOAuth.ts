@@ -24,10 +24,13 @@ export interface SimOAuthOptions {
   grants(): Record<string, number>;
 }
 
+/** What a request's bearer token allows: Webex answers 401 without a valid one, 403 without the scope. */
+export type TokenVerdict = 'ok' | 'unauthorized' | 'forbidden';
+
 /** The token state the API endpoints and tests use. */
 export interface SimOAuth {
-  /** Whether the request carries a valid, unexpired access token. */
-  authorized(req: Request): boolean;
+  /** Whether the request carries a valid, unexpired access token granted `scope`. */
+  authorized(req: Request, scope: string): TokenVerdict;
   validRefreshTokens(): string[];
   expireAccessTokens(): void;
   revokeRefreshTokens(): void;
@@ -37,20 +40,24 @@ const mint = (prefix: string): string => `${prefix}_${randomBytes(24).toString('
 
 /** Mounts `authorize` and `access_token` on `router`. */
 export function mountSimOAuth(router: Router, options: SimOAuthOptions): SimOAuth {
-  const accessTokens = new Map<string, number>();
-  const refreshTokens = new Set<string>();
-  const codes = new Map<string, { redirectUri: string; challenge: string | null; expiresAt: number }>();
+  const accessTokens = new Map<string, { expiresAt: number; scopes: readonly string[] }>();
+  /** Valid refresh tokens and the scopes they were granted. */
+  const refreshTokens = new Map<string, readonly string[]>();
+  const codes = new Map<
+    string,
+    { redirectUri: string; challenge: string | null; scopes: readonly string[]; expiresAt: number }
+  >();
   const param = (req: Request, name: string): string | undefined => {
     const fromBody = (req.body as Record<string, unknown> | undefined)?.[name];
     if (typeof fromBody === 'string') return fromBody;
     const fromQuery = req.query[name];
     return typeof fromQuery === 'string' ? fromQuery : undefined;
   };
-  const issue = (refreshToken: string | null): Record<string, unknown> => {
+  const issue = (scopes: readonly string[], refreshToken: string | null): Record<string, unknown> => {
     const access = mint('sim_webex_at');
-    accessTokens.set(access, Date.now() + options.accessTokenTtlSeconds * 1000);
+    accessTokens.set(access, { expiresAt: Date.now() + options.accessTokenTtlSeconds * 1000, scopes });
     const refresh = refreshToken ?? mint('sim_webex_rt');
-    refreshTokens.add(refresh);
+    refreshTokens.set(refresh, scopes);
     return {
       access_token: access,
       expires_in: options.accessTokenTtlSeconds,
@@ -59,10 +66,11 @@ export function mountSimOAuth(router: Router, options: SimOAuthOptions): SimOAut
       token_type: 'Bearer',
     };
   };
-  const authorized = (req: Request): boolean => {
+  const authorized = (req: Request, scope: string): TokenVerdict => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    const expiresAt = match?.[1] ? accessTokens.get(match[1]) : undefined;
-    return expiresAt !== undefined && expiresAt > Date.now();
+    const issued = match?.[1] ? accessTokens.get(match[1]) : undefined;
+    if (!issued || issued.expiresAt <= Date.now()) return 'unauthorized';
+    return issued.scopes.includes(scope) ? 'ok' : 'forbidden';
   };
   const oauthError = (res: Response, status: number, error: string, description: string): void => {
     res.status(status).json({ error, error_description: description, trackingId: `SIM_${Date.now().toString(36)}` });
@@ -116,7 +124,8 @@ export function mountSimOAuth(router: Router, options: SimOAuthOptions): SimOAut
       return;
     }
     const code = mint('sim_webex_code');
-    codes.set(code, { redirectUri, challenge, expiresAt: Date.now() + 5 * 60_000 });
+    const scopes = (param(req, 'scope') ?? '').split(' ').filter(Boolean);
+    codes.set(code, { redirectUri, challenge, scopes, expiresAt: Date.now() + 5 * 60_000 });
     target.searchParams.set('code', code);
     res.redirect(302, target.toString());
   };
@@ -146,17 +155,18 @@ export function mountSimOAuth(router: Router, options: SimOAuthOptions): SimOAut
         oauthError(res, 400, 'invalid_grant', 'Authorization code has been used, has expired or is invalid.');
         return;
       }
-      res.json(issue(null));
+      res.json(issue(code.scopes, null));
       return;
     }
     if (grantType === 'refresh_token') {
       const presented = param(req, 'refresh_token') ?? '';
-      if (!refreshTokens.has(presented)) {
+      const scopes = refreshTokens.get(presented);
+      if (!scopes) {
         oauthError(res, 400, 'invalid_grant', 'The refresh token is invalid or expired.');
         return;
       }
       if (options.rotateRefreshTokens) refreshTokens.delete(presented);
-      res.json(issue(options.rotateRefreshTokens ? null : presented));
+      res.json(issue(scopes, options.rotateRefreshTokens ? null : presented));
       return;
     }
     oauthError(res, 400, 'unsupported_grant_type', 'Unsupported grant type.');
@@ -164,7 +174,7 @@ export function mountSimOAuth(router: Router, options: SimOAuthOptions): SimOAut
 
   return {
     authorized,
-    validRefreshTokens: () => [...refreshTokens],
+    validRefreshTokens: () => [...refreshTokens.keys()],
     expireAccessTokens: () => accessTokens.clear(),
     revokeRefreshTokens: () => refreshTokens.clear(),
   };

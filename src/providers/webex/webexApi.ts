@@ -41,8 +41,8 @@ export type WebexFailure =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   /** A well-formed Webex error answer with a 4xx status (403 included). */
   | { kind: 'refused'; status: number; message: string; trackingId: string | null }
-  /** Any other status (3xx, 5xx, a 4xx not in Webex's format), or a 2xx that is not the expected JSON. */
-  | { kind: 'unexpected'; status: number; excerpt: string; detail: string };
+  /** Any other status (3xx, 5xx, a 4xx not in Webex's format), a 2xx that is not the expected JSON, or (status null) an answer too large to read. */
+  | { kind: 'unexpected'; status: number | null; excerpt: string; detail: string };
 
 /** The outcome of one request. */
 export type WebexResult<T> = { ok: true; value: T } | { ok: false; failure: WebexFailure };
@@ -101,7 +101,8 @@ export function webexFailureToError(failure: WebexFailure): CallgateError {
       return new CallgateError('PROVIDER_UNAVAILABLE', `${CONNECTING}: ${failure.detail}`, { cause: failure.cause });
     case 'unexpected': {
       const excerpt = failure.excerpt ? `: ${failure.excerpt}` : '';
-      return new CallgateError('PROVIDER_UNAVAILABLE', `${CONNECTING}: HTTP ${failure.status}${excerpt}`, {
+      const what = failure.status === null ? failure.detail : `HTTP ${failure.status}${excerpt}`;
+      return new CallgateError('PROVIDER_UNAVAILABLE', `${CONNECTING}: ${what}`, {
         cause: new Error(`Webex: ${failure.detail}`),
       });
     }
@@ -143,7 +144,7 @@ export async function send(
     if (!(error instanceof UpstreamError)) throw error;
     const { failure } = error;
     if (failure.kind === 'too_large') {
-      return { ok: false, failure: { kind: 'unexpected', status: 200, excerpt: '', detail: failure.detail } };
+      return { ok: false, failure: { kind: 'unexpected', status: null, excerpt: '', detail: failure.detail } };
     }
     return { ok: false, failure: { kind: failure.kind, detail: failure.detail, cause: failure.cause } };
   }
