@@ -6,7 +6,7 @@
  * `invalid_grant` → authorize again, every failure class, and what is never retried.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import type { SimFailure } from '../src/providers/webex/simulatorFaults.js';
+import type { SimFailure } from '../src/providers/webex/simulator.js';
 import { api, startApp, TEST_SECRETS, type TestApp } from './support/app.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeAtWebex, connectWebex, startWebexHarness, WEBEX_CLIENT, type WebexHarness } from './support/webex.js';
