@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
 import { localModeBanner, type LocalRouter } from './local/index.js';
-import { localSimulators } from './local/simulators/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createServices } from './services.js';
@@ -38,7 +37,9 @@ async function main(): Promise<void> {
   let config = loaded.config;
   let localRouters: LocalRouter[] = [];
   if (config.mode === 'local') {
-    const simulators = localSimulators(config);
+    // Loaded here, in local mode only: a production process never imports a simulator.
+    const { localSimulators } = await import('./local/simulators/index.js');
+    const simulators = await localSimulators(config);
     config = simulators.config;
     localRouters = simulators.routers;
     if (simulators.simulated.length > 0) {

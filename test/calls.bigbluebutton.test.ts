@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import {
   startBigBlueButtonSimulator,
   type RunningBigBlueButtonSimulator,
-} from '../src/local/simulators/bigbluebutton.js';
+} from '../src/providers/bigbluebutton/simulator.js';
 import type { MintOptions } from '../src/auth/identity.js';
 import { escapeHtml } from '../src/web/html.js';
 import { api, startApp, type TestApp } from './support/app.js';

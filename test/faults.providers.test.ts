@@ -19,8 +19,8 @@ import {
   startBigBlueButtonSimulator,
   type RunningBigBlueButtonSimulator,
   type SimulatedFailure,
-} from '../src/local/simulators/bigbluebutton.js';
-import type { ZoomSimFailure } from '../src/local/simulators/zoom.js';
+} from '../src/providers/bigbluebutton/simulator.js';
+import type { ZoomSimFailure } from '../src/providers/zoom/simulator.js';
 import { api, startApp, TEST_SECRETS, type TestApp } from './support/app.js';
 import {
   authorizeAtZoom,

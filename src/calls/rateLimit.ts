@@ -16,7 +16,11 @@ export interface CallRateLimiter {
 }
 
 /** Creates the limiter; a limit of 0 disables it. */
-export function createCallRateLimiter(deps: { counters: CounterRepository; perMinute: number; now: () => number }): CallRateLimiter {
+export function createCallRateLimiter(deps: {
+  counters: CounterRepository;
+  perMinute: number;
+  now: () => number;
+}): CallRateLimiter {
   return {
     async hit(identity) {
       if (deps.perMinute === 0) return;

@@ -1,5 +1,5 @@
 /** Checks the configuration and prints what is available: `npm run check-config`. */
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, loadConfig, moduleSettings } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { createServices } from '../services.js';
 import { openStore } from '../store/index.js';
@@ -14,6 +14,11 @@ try {
     process.stdout.write(
       `  ${provider.id.padEnd(22)} ${provider.available ? 'available' : `unavailable: ${provider.reason}`}\n`,
     );
+  }
+  for (const module of config.modules) {
+    for (const line of module.configLines?.(moduleSettings(config, module)) ?? []) {
+      process.stdout.write(`  ${line.label}: ${line.value}\n`);
+    }
   }
   await store.close();
   process.stdout.write('configuration OK\n');

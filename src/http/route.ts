@@ -29,14 +29,22 @@ export interface RouteRequest<Params, Query, Body> {
   rawBody: Buffer;
   /** A request header, lower- or mixed-case name. */
   header(name: string): string | undefined;
+  /** A cookie's value, or null. */
+  cookie(name: string): string | null;
   /** The request's path and query as received, e.g. for a log-in redirect. */
   originalUrl: string;
 }
 
 /** What a handler answers; the route table turns it into the HTTP response. */
 export type RouteReply =
-  /** SPEC §2 success: `{"result":"success","msg":"", ...fields}`. */
-  | { kind: 'success'; fields?: Record<string, unknown>; status?: number; headers?: Record<string, string> }
+  /** SPEC §2 success: `{"result":"success","msg":"", ...fields}`, optionally setting or clearing cookies. */
+  | {
+      kind: 'success';
+      fields?: Record<string, unknown>;
+      status?: number;
+      headers?: Record<string, string>;
+      cookies?: CookieChange[];
+    }
   /** A JSON body exactly as given (e.g. a provider's webhook handshake). */
   | { kind: 'json'; body: unknown; status?: number; headers?: Record<string, string> }
   /** A 302 (or other 3xx) redirect. */
@@ -46,11 +54,21 @@ export type RouteReply =
   /** Any other text, e.g. Prometheus metrics. */
   | { kind: 'text'; body: string; contentType: string; status?: number; headers?: Record<string, string> };
 
+/** A cookie set (with `value`) or cleared (without). */
+export interface CookieChange {
+  name: string;
+  /** The value to set; absent clears the cookie. */
+  value?: string;
+  options: { httpOnly: boolean; sameSite: 'lax' | 'strict'; path: string; secure: boolean; maxAgeMs?: number };
+}
+
 /** The success answer as documented in OpenAPI. */
 export interface RouteSuccess {
   status: number;
-  /** Schema of the fields beside `result` and `msg` (or of the whole JSON body for `json` replies). */
+  /** Schema of the fields beside `result` and `msg`, or of the whole JSON body when `raw`. */
   schema?: z.ZodType;
+  /** The body is not the SPEC §2 envelope (e.g. `/healthz`, a provider's webhook handshake). */
+  raw?: boolean;
   /** For non-JSON answers: what comes back, e.g. "Redirect to Zoom's authorize page". */
   description?: string;
 }
@@ -66,13 +84,15 @@ export interface RouteSpec<Params, Query, Body> {
   params?: z.ZodType<Params>;
   /** Query string; a failure is 400 naming the field. */
   query?: z.ZodType<Query>;
-  /** JSON body; a failure is 400 naming the field. */
+  /** JSON body; a failure is 400 naming the field. A missing body is parsed as `{}` unless `bodyRequired`. */
   body?: z.ZodType<Body>;
+  /** A request without a body is 400 `body: must be a JSON object`. */
+  bodyRequired?: boolean;
   /**
    * Checks run after authentication and path parameters, before query and body are parsed
    * (so a caller without access learns nothing about the input rules), e.g. "admin of {org}".
    */
-  access?(request: { identity: Identity | null; params: Params }): void | Promise<void>;
+  access?(request: { identity: Identity | null; params: NoInfer<Params> }): void | Promise<void>;
   success: RouteSuccess;
   /** Error statuses this route may answer (documented in OpenAPI). */
   errors?: number[];
@@ -89,4 +109,10 @@ export function defineRoute<Params = Record<string, never>, Query = Record<strin
   spec: RouteSpec<Params, Query, Body>,
 ): RouteEntry {
   return spec as unknown as RouteEntry;
+}
+
+/** The caller of a `bearer` or `session` route; throws if a route without identity asks. */
+export function callerOf(request: { identity: Identity | null }): Identity {
+  if (!request.identity) throw new Error('route has no identity');
+  return request.identity;
 }

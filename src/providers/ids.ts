@@ -1,16 +1,11 @@
 /** Provider ids (SPEC §3): `disabled` plus every id the modules declare. */
+import { PROVIDER_MODULES } from './modules.js';
 
 /** The id meaning "calls are off for this organization". */
 export const DISABLED = 'disabled';
 
-/** Every built-in provider id, `disabled` first. (Derived from the module list once the families move, issue 13.) */
-export const PROVIDER_IDS: readonly string[] = [
-  DISABLED,
-  'jitsi_meet',
-  'zoom',
-  'zoom_server_to_server',
-  'big_blue_button',
-];
+/** Every built-in provider id, `disabled` first, derived from the module list. */
+export const PROVIDER_IDS: readonly string[] = [DISABLED, ...PROVIDER_MODULES.flatMap((module) => module.ids)];
 
 /** One provider id; checked against the registry where it comes in. */
 export type ProviderId = string;

@@ -105,15 +105,15 @@ export interface BuiltModule {
 }
 
 /** A provider family's module. `Settings` is what its schema produces. */
-export interface ProviderModule<Key extends string = string, Settings = unknown> {
+export interface ProviderModule<Key extends string = string, Settings = unknown, Secret extends string = string> {
   /** Config key and folder name, e.g. `zoom`: `config[key]` holds the parsed settings. */
   readonly key: Key;
   /** Every provider id the module may build, e.g. `['zoom', 'zoom_server_to_server']`. */
   readonly ids: readonly string[];
   /** Names the module reads from the `[secrets]` section (unknown names there are refused). */
-  readonly secretNames: readonly string[];
+  readonly secretNames: readonly Secret[];
   /** Of `secretNames`: those local mode generates at random on first start. */
-  readonly localSecretNames?: readonly string[];
+  readonly localSecretNames?: readonly Secret[];
   /** Parses a SettingsSource into the module's settings; `type Config` is inferred from it. */
   readonly settings: z.ZodType<Settings>;
   /** Builds the providers, routes and org settings fields from the settings. */
@@ -125,11 +125,11 @@ export interface ProviderModule<Key extends string = string, Settings = unknown>
 }
 
 /** Declares a module, keeping its key and settings types for the inferred Config. */
-export function defineProviderModule<Key extends string, Settings>(
-  module: ProviderModule<Key, Settings>,
-): ProviderModule<Key, Settings> {
+export function defineProviderModule<Key extends string, Settings, Secret extends string>(
+  module: ProviderModule<Key, Settings, Secret>,
+): ProviderModule<Key, Settings, Secret> {
   return module;
 }
 
 /** The settings type of a module. */
-export type SettingsOf<M> = M extends ProviderModule<string, infer Settings> ? Settings : never;
+export type SettingsOf<M> = M extends ProviderModule<string, infer Settings, string> ? Settings : never;

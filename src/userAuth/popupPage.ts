@@ -4,17 +4,17 @@
  * when no host origin is configured). A success closes the popup; a failure stays open to
  * explain and offer a retry. The one inline script runs under a per-response nonce.
  */
-import type { Response } from 'express';
 import { randomToken } from '../crypto/random.js';
+import type { RouteReply } from '../http/route.js';
 import { renderPage, type PageOptions } from '../web/html.js';
 
-/** Sends the popup page; `messageType` is the provider's, e.g. `zoom_token`. */
-export function sendPopupPage(
-  res: Response,
+/** The popup page as a route reply; `messageType` is the provider's, e.g. `zoom_token`. */
+export function popupPage(
+  status: number,
   hostOrigin: string | null,
-  page: Omit<PageOptions, 'script'> & { connected: boolean; messageType: string },
-): void {
-  const { connected, messageType, ...content } = page;
+  page: Omit<PageOptions, 'script'> & { connected: boolean; messageType: string; headers?: Record<string, string> },
+): RouteReply {
+  const { connected, messageType, headers, ...content } = page;
   const nonce = randomToken(18);
   // JSON text with `<` escaped cannot close the script element.
   const origin = JSON.stringify(hostOrigin).replace(/</g, '\\u003c');
@@ -26,9 +26,14 @@ export function sendPopupPage(
   if (origin && window.opener) { try { window.opener.postMessage(message, origin); } catch (e) {} }
   ${connected ? 'window.close();' : ''}
 })();`;
-  res.setHeader(
-    'Content-Security-Policy',
-    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-  );
-  res.type('html').send(renderPage({ ...content, script: { nonce, code } }));
+  return {
+    kind: 'html',
+    status,
+    html: renderPage({ ...content, script: { nonce, code } }),
+    headers: {
+      ...headers,
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { CallgateError, isCallgateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { UserTokenRepository } from '../store/types.js';
 import type { TokenCipher } from '../crypto/tokenCipher.js';
-import { InvalidGrantError, type OAuthClient } from './oauthClient.js';
+import { InvalidGrantError, type OAuthClient, type UserTokenGrant } from './oauthClient.js';
 import type { ClientCheck, OAuthSpec, OAuthTexts, UserTokens } from './types.js';
 import { openTokens, sealTokens } from './vault.js';
 
@@ -74,7 +74,7 @@ export function createUserTokensHandle(deps: HandleDeps): UserTokens {
           await tx.delete();
           return { revoked: new Error('no refresh token was issued') };
         }
-        let grant;
+        let grant: UserTokenGrant;
         try {
           grant = await requireClient(deps).refresh(plain.refreshToken);
         } catch (error) {

@@ -114,6 +114,8 @@ export function createUserAuthService(deps: UserAuthDeps): UserAuthService {
     async startAuthorization(providerId, identity) {
       const entry = entryOf(providerId);
       const client = requireClient(entry);
+      // Abandoned redirects are swept here, so the table only holds the last 10 minutes.
+      await deps.oauthStates.deleteExpired(now());
       const state = randomToken(32);
       const codeVerifier = randomToken(48);
       await deps.oauthStates.save({
