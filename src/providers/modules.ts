@@ -5,6 +5,7 @@
 import { bigBlueButtonModule } from './bigbluebutton/index.js';
 import { jitsiModule } from './jitsi/index.js';
 import type { ProviderModule } from './module.js';
+import { webexModule } from './webex/index.js';
 import { zoomModule } from './zoom/index.js';
 
 /** Every built-in provider module. */
@@ -12,4 +13,5 @@ export const PROVIDER_MODULES = [
   jitsiModule,
   zoomModule,
   bigBlueButtonModule,
+  webexModule,
 ] as const satisfies readonly ProviderModule[];
