@@ -1,9 +1,11 @@
 /**
- * Fault injection for the Webex simulator: the next request(s) of an endpoint fail in a
- * chosen way, so tests and the bench can show how callgate behaves when Webex misbehaves.
- * Every request is counted before delays and failures.
+ * Fault injection for the Webex simulator, on the shared fault queue and transport faults of
+ * `src/local/simulators/faults.ts`: the next request(s) of an endpoint fail in a chosen way,
+ * so tests and the bench can show how callgate behaves when Webex misbehaves. Every request
+ * is counted before delays and failures.
  */
 import type { Request, Response } from 'express';
+import { FaultQueue, sendTransportFault, sendTruncated, sleep } from '../../../local/simulators/faults.js';
 
 /** A failure to inject into the next request(s) of an endpoint. */
 export type SimFailure =
@@ -49,14 +51,12 @@ export function createSimFaults<Endpoint extends string>(
 ): SimFaults<Endpoint> {
   const zero = (): Record<Endpoint, number> =>
     Object.fromEntries(endpoints.map((endpoint) => [endpoint, 0])) as Record<Endpoint, number>;
-  const queued = new Map<Endpoint, SimFailure[]>();
+  const queued = new FaultQueue<SimFailure>();
   const faults: SimFaults<Endpoint> = {
     requests: zero(),
     delayMs,
     fail(endpoint, failure, times = 1) {
-      const list = queued.get(endpoint) ?? [];
-      for (let i = 0; i < times; i += 1) list.push(failure);
-      queued.set(endpoint, list);
+      queued.add(failure, { endpoint, times });
     },
     clearFailures() {
       queued.clear();
@@ -67,7 +67,7 @@ export function createSimFaults<Endpoint extends string>(
     async intercept(endpoint, req, res) {
       faults.requests[endpoint] += 1;
       if (faults.delayMs > 0) await sleep(faults.delayMs);
-      const failure = queued.get(endpoint)?.shift();
+      const failure = queued.take(endpoint);
       if (!failure) return false;
       return answerWithFailure(failure, req, res);
     },
@@ -80,13 +80,17 @@ async function answerWithFailure(failure: SimFailure, req: Request, res: Respons
     case 'delay':
       await sleep(failure.ms);
       return false;
+    case 'hang':
+    case 'reset':
     case 'redirect':
-      res.redirect(302, failure.location ?? `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`);
+      sendTransportFault(req, res, failure);
       return true;
     case 'truncated':
-      res.writeHead(failure.status ?? 200, { 'content-type': 'application/json', 'content-length': '512' });
-      res.write('{"id":"Y2lzY29zcGFyazovL3VzL1JPT00v","webLink":"https://');
-      setImmediate(() => req.socket.destroy());
+      sendTruncated(req, res, {
+        status: failure.status ?? 200,
+        contentType: 'application/json',
+        start: '{"id":"Y2lzY29zcGFyazovL3VzL1JPT00v","webLink":"https://',
+      });
       return true;
     case 'garbled':
       res
@@ -102,11 +106,6 @@ async function answerWithFailure(failure: SimFailure, req: Request, res: Respons
       return true;
     case 'text':
       res.status(failure.status).type('html').send(failure.body);
-      return true;
-    case 'hang':
-      return true;
-    case 'reset':
-      req.socket.destroy();
       return true;
     case 'rate_limited':
       if (failure.retryAfter !== undefined) res.set('Retry-After', failure.retryAfter);
@@ -127,8 +126,4 @@ export function webexError(message: string): {
   trackingId: string;
 } {
   return { message, errors: [{ description: message }], trackingId: `SIM_${Date.now().toString(36)}` };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

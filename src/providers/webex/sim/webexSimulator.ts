@@ -13,9 +13,8 @@
  * Every endpoint counts its requests and can be slowed down or made to fail on demand.
  */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response, Router } from 'express';
+import { listenOnLoopback } from '../../../local/simulators/loopback.js';
 import { renderPage } from '../../../web/html.js';
 import { createSimFaults, webexError, type SimFaults } from './faults.js';
 import { mountSimOAuth } from './oauthRoutes.js';
@@ -242,16 +241,6 @@ export async function startWebexSimulator(
   const app = express();
   app.disable('x-powered-by');
   app.use('/v1', sim.router);
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(listening));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1/`,
-    sim,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await listenOnLoopback(app, options.port ?? 0);
+  return { url: `${server.origin}/v1/`, sim, close: () => server.close() };
 }
