@@ -11,6 +11,12 @@ import { api, startApp, TEST_SECRETS, type TestApp } from './support/app.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeAtWebex, connectWebex, startWebexHarness, WEBEX_CLIENT, type WebexHarness } from './support/webex.js';
 import { browse } from './support/zoom.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintToken } from '../src/auth/identity.js';
+import { parseSecrets } from '../src/config/secrets.js';
+import { startService } from './support/process.js';
 
 const kinds = await databaseKinds();
 const DAY = 86_400;
@@ -359,5 +365,58 @@ describe('Webex misconfigured', () => {
     const page = await connectWebex(h.app, user);
     expect(page.text).toContain('Webex was not connected');
     expect(page.text).not.toContain('not-the-secret-webex-knows');
+  });
+});
+
+describe('Webex in local mode', () => {
+  test('when npm start runs without a secrets file, then webex is offered through the in-process simulator, popup and all', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'callgate-webex-local-'));
+    const service = await startService({ cwd });
+    try {
+      const secrets = parseSecrets(readFileSync(join(cwd, 'data', 'local-secrets.conf'), 'utf8'), 'local');
+      const admin = mintToken(secrets.auth_jwt_secret ?? '', { org: 'acme', userId: '1', role: 'admin', name: 'Ada' });
+      const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+      const patched = await fetch(`${service.url}/api/v1/orgs/acme/settings`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ video_chat_provider: 'webex' }),
+      });
+      expect(patched.status).toBe(200);
+      const refusal = (await (await fetch(`${service.url}/api/v1/calls`, { method: 'POST', headers })).json()) as {
+        code: string;
+        authorize_url: string;
+      };
+      expect(refusal).toMatchObject({
+        code: 'PROVIDER_AUTHORIZATION_REQUIRED',
+        authorize_url: `${service.url}/calls/webex/register`,
+      });
+      const register = await browse(refusal.authorize_url, admin);
+      const authorize = register.location ?? '';
+      expect(authorize.startsWith(`${service.url}/_simulators/webex/authorize?`)).toBe(true);
+      expect((await browse(authorize)).text).toContain('Webex (simulated): allow callgate?');
+      const form = new URL(authorize).searchParams;
+      form.set('decision', 'allow');
+      const allowed = await fetch(`${service.url}/_simulators/webex/authorize`, {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+      });
+      const complete = allowed.headers.get('location') ?? '';
+      expect(complete.startsWith(`${service.url}/calls/webex/complete?`)).toBe(true);
+      expect((await browse(complete, admin)).text).toContain('{ type: "webex_token", value: true }');
+      const call = (await (
+        await fetch(`${service.url}/api/v1/calls`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ is_video_call: false }),
+        })
+      ).json()) as Record<string, unknown>;
+      expect(call).toMatchObject({ result: 'success', provider: 'webex', is_video_call: true });
+      expect(String(call['url'])).toMatch(new RegExp(`^${service.url}/_simulators/webex/meet/[0-9a-f]{32}$`));
+      expect(await (await fetch(String(call['url']))).text()).toContain('(simulated)');
+      expect(service.output()).toMatch(/simulated providers.*webex/);
+    } finally {
+      await service.stop();
+    }
   });
 });
