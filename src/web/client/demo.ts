@@ -168,6 +168,7 @@ async function startCall(request: CallRequest): Promise<void> {
     showStatus(callStatus, 'Call link posted.', 'ok');
   } catch (error) {
     if (error instanceof ApiError && error.code === 'PROVIDER_AUTHORIZATION_REQUIRED') {
+      pendingProvider = stringField(error.body, 'provider') || 'zoom';
       requestAuthorization(request, stringField(error.body, 'authorize_url'));
     } else {
       showStatus(callStatus, errorText(error), 'error');
@@ -178,20 +179,33 @@ async function startCall(request: CallRequest): Promise<void> {
   }
 }
 
+/** The provider whose authorization popup is open: its popup reports `<provider id>_token` (SPEC §5). */
+let pendingProvider = 'zoom';
+const PROVIDER_NAMES: Record<string, string> = {
+  zoom: 'Zoom',
+  webex: 'Webex',
+  google_meet: 'Google Meet',
+  microsoft_teams: 'Microsoft Teams',
+};
+const providerName = (): string => PROVIDER_NAMES[pendingProvider] ?? pendingProvider;
+
 /** Opens the provider's authorization popup; the call is retried when it reports success. */
 function requestAuthorization(request: CallRequest, authorizeUrl: string): void {
   pendingCall = request;
   const popup = authorizeUrl ? window.open(authorizeUrl, 'callgate-authorization', 'popup,width=640,height=720') : null;
   if (popup) {
-    showStatus(callStatus, 'Zoom needs your permission first: finish in the window that opened, and the call starts.');
+    showStatus(
+      callStatus,
+      `${providerName()} needs your permission first: finish in the window that opened, and the call starts.`,
+    );
     return;
   }
   // Popup blocked: offer a link the user can follow themselves.
-  callStatus.replaceChildren('Zoom needs your permission first. ');
+  callStatus.replaceChildren(`${providerName()} needs your permission first. `);
   const link = document.createElement('a');
   link.href = authorizeUrl;
   link.target = 'callgate-authorization';
-  link.textContent = 'Authorize Zoom';
+  link.textContent = `Authorize ${providerName()}`;
   callStatus.append(link, ', then come back: the call starts by itself.');
   callStatus.dataset['tone'] = 'info';
 }
@@ -199,7 +213,7 @@ function requestAuthorization(request: CallRequest, authorizeUrl: string): void 
 function onAuthorizationMessage(data: unknown): void {
   if (data === null || typeof data !== 'object') return;
   const message = data as Json;
-  if (message['type'] !== 'zoom_token') return;
+  if (message['type'] !== `${pendingProvider}_token`) return;
   const request = pendingCall;
   if (!request) return;
   if (message['value'] === true) {
@@ -210,7 +224,7 @@ function onAuthorizationMessage(data: unknown): void {
   // The popup stays open with a retry link; a later success still starts this call.
   showStatus(
     callStatus,
-    'Zoom was not connected, so no call was started. Retry in the Zoom window, or start the call again.',
+    `${providerName()} was not connected, so no call was started. Retry in the ${providerName()} window, or start the call again.`,
     'error',
   );
 }
