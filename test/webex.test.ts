@@ -251,6 +251,16 @@ describe.each(kinds)('Webex (%s)', (db) => {
     });
   }
 
+  test('when the token endpoint redirects during a refresh, then 502 and the redirect is not followed', async () => {
+    const user = await connectedUser();
+    h.webex.sim.state.expireAccessTokens();
+    h.webex.sim.state.fail('token', { kind: 'redirect' });
+    const res = await call(user);
+    expect([res.status, res.body['code']]).toEqual([502, 'PROVIDER_UNAVAILABLE']);
+    expect(h.webex.sim.state.requests).toMatchObject({ token: 1, rooms: 1, meetings: 0 });
+    expectNothingLeaked(res.text);
+  });
+
   test('when Webex answers 429 with Retry-After, then 429 RATE_LIMITED with it (60 when absent), not retried', async () => {
     const user = await connectedUser();
     h.webex.sim.state.fail('rooms', { kind: 'rate_limited', retryAfter: '17' });
