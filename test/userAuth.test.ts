@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Identity } from '../src/auth/identity.js';
 import { z } from 'zod';
 import { defineProviderModule } from '../src/providers/module.js';
+import { PROVIDER_MODULES } from '../src/providers/modules.js';
 import type { Provider } from '../src/providers/types.js';
 import type { OAuthSpec, UserTokens } from '../src/userAuth/types.js';
 import { api, startApp, type TestApp } from './support/app.js';
@@ -173,7 +174,7 @@ describe.each(kinds)('per-user authorization of any OAuth provider (%s)', (db) =
       db,
       now: () => clock,
       env: { HOST_ORIGIN: 'https://chat.example.com' },
-      extraModules: [module],
+      modules: [...PROVIDER_MODULES, module],
     });
   });
   afterAll(async () => {

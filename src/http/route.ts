@@ -108,7 +108,7 @@ export type RouteEntry = RouteSpec<unknown, unknown, unknown>;
 export function defineRoute<Params = Record<string, never>, Query = Record<string, never>, Body = undefined>(
   spec: RouteSpec<Params, Query, Body>,
 ): RouteEntry {
-  return spec as unknown as RouteEntry;
+  return spec;
 }
 
 /** The caller of a `bearer` or `session` route; throws if a route without identity asks. */

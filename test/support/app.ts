@@ -14,7 +14,6 @@ import { buildConfig, type Config, type Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/log.js';
 import type { ProviderModule } from '../../src/providers/module.js';
-import { PROVIDER_MODULES } from '../../src/providers/modules.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -42,8 +41,8 @@ export interface StartAppOptions {
   appOptions?: AppOptions;
   /** Reuse an existing database URL (e.g. to start a second app on the same PostgreSQL). */
   databaseUrl?: string;
-  /** Extra provider modules after the built-in ones (e.g. a test-only OAuth provider). */
-  extraModules?: readonly ProviderModule[];
+  /** The provider modules; the built-in list by default (a test may add its own). */
+  modules?: readonly ProviderModule[];
 }
 
 /** A running app. */
@@ -97,7 +96,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     secrets: { ...TEST_SECRETS, ...options.secrets },
     mode: options.mode ?? 'production',
     dataDir: tempDir ?? tmpdir(),
-    ...(options.extraModules ? { modules: [...PROVIDER_MODULES, ...options.extraModules] } : {}),
+    ...(options.modules ? { modules: options.modules } : {}),
   });
   const services = createServices({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   server.on('request', buildApp(services, options.appOptions));
