@@ -83,9 +83,10 @@ export function webexConfigLines(settings: WebexSettings): Array<{ label: string
     ...(settings.clientSecret ? [] : [WEBEX_SECRET_NAME]),
   ];
   return [
-    { label: 'API URL', value: settings.apiUrl },
-    { label: 'client', value: missing.length === 0 ? 'configured' : `missing ${missing.join(', ')}` },
-    { label: 'redirect URL to register at Webex', value: webexRedirectUri('{PUBLIC_URL}') },
+    { label: 'Webex API URL', value: settings.apiUrl },
+    { label: 'Webex integration', value: missing.length === 0 ? 'configured' : `missing ${missing.join(', ')}` },
+    // The public URL is printed above; this shows the path to append to it.
+    { label: 'Webex redirect URL', value: webexRedirectUri('{PUBLIC_URL}') },
   ];
 }
 
