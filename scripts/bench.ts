@@ -115,7 +115,8 @@ async function jitsiThroughput(): Promise<void> {
 }
 
 const UPSTREAM_DELAY_MS = Number(process.env['BENCH_UPSTREAM_DELAY_MS'] ?? 20);
-const LEVELS = [1, 50, 200];
+/** Client counts of the added-latency runs; `BENCH_LEVELS=1,50` picks fewer. */
+const LEVELS = (process.env['BENCH_LEVELS'] ?? '1,50,200').split(',').map(Number);
 
 /** One request for autocannon. */
 interface Target {
