@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
+import { describeListenError } from './http/listenError.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
 import { localModeBanner, type LocalRouter } from './local/index.js';
 import { createLogger } from './log.js';
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
   // only be known once the kernel has picked the port.
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) =>
+      reject(new Error(describeListenError(error, loaded.config.host, loaded.config.port))),
+    );
     server.listen(loaded.config.port, loaded.config.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;

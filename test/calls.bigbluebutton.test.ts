@@ -356,7 +356,7 @@ describe('BigBlueButton without a server', () => {
   test('when BigBlueButton is not configured, then the join page answers 503 with Zulip’s text', async () => {
     const res = await openLink(unconfigured, link.replace(app.url, unconfigured.url));
     expect(res.status).toBe(503);
-    expect(res.text).toContain('BigBlueButton credentials have not been configured');
+    expect(res.text).toContain('BigBlueButton is not configured');
   });
 
   test('when an admin tests the connection, then it is unreachable', async () => {

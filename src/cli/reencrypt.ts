@@ -4,12 +4,22 @@
  * Run it after moving the old key to `token_encryption_key_previous`; once it reports
  * every row moved, the previous key can be removed from the secrets file.
  */
-import { ConfigError, loadConfig } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
 import { createTokenCipher } from '../crypto/tokenCipher.js';
 import { openStore } from '../store/index.js';
 import { reencryptUserTokens } from '../userAuth/vault.js';
+import { runCommand } from './command.js';
 
-try {
+const HELP = `
+Usage: npm run re-encrypt
+
+Rewrites every stored secret (users' provider tokens) under the current
+token_encryption_key. Rotate a key by moving the old one to
+token_encryption_key_previous, setting a new token_encryption_key, and running this;
+once it reports every row moved, drop the previous key.
+`;
+
+await runCommand({ name: 're-encrypt', help: HELP, options: {} }, async () => {
   const { config } = loadConfig();
   const store = await openStore(config.databaseUrl);
   try {
@@ -20,7 +30,4 @@ try {
   } finally {
     await store.close();
   }
-} catch (error) {
-  process.stderr.write(`re-encrypt: ${error instanceof ConfigError ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+});

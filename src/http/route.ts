@@ -51,8 +51,8 @@ export type RouteReply =
   | { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307; headers?: Record<string, string> }
   /** A rendered HTML page; pages that run a script set their own CSP header here. */
   | { kind: 'html'; html: string; status?: number; headers?: Record<string, string> }
-  /** Any other text, e.g. Prometheus metrics. */
-  | { kind: 'text'; body: string; contentType: string; status?: number; headers?: Record<string, string> };
+  /** Any other body, text or bytes, e.g. Prometheus metrics or the site icon. */
+  | { kind: 'text'; body: string | Buffer; contentType: string; status?: number; headers?: Record<string, string> };
 
 /** A cookie set (with `value`) or cleared (without). */
 export interface CookieChange {

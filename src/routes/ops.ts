@@ -1,12 +1,15 @@
-/** Operations endpoints (SPEC §7): liveness, readiness, metrics, OpenAPI. */
+/** Operations endpoints (SPEC §7): liveness, readiness, metrics, OpenAPI and its readable page. */
 import { z } from 'zod';
 import { defineRoute, type RouteEntry } from '../http/route.js';
 import type { Services } from '../services.js';
+import { renderDocsPage } from '../web/docsPage.js';
+import { FAVICON_PNG } from '../web/favicon.js';
 
 const READY_TIMEOUT_MS = 2000;
 
 /** Routes for operators; `openapi` renders the document of every route (built once, on first use). */
 export function opsRoutes(services: Services, openapi: () => Record<string, unknown>): RouteEntry[] {
+  let docs: string | undefined;
   const status = z.object({ status: z.string(), database: z.string().optional() });
   return [
     defineRoute({
@@ -52,6 +55,27 @@ export function opsRoutes(services: Services, openapi: () => Record<string, unkn
       auth: 'none',
       success: { status: 200, description: 'OpenAPI 3.1 document' },
       handle: () => ({ kind: 'json', body: openapi() }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/docs',
+      summary: 'This API reference as a readable page',
+      auth: 'none',
+      success: { status: 200, description: 'HTML page generated from /openapi.json' },
+      handle: () => ({ kind: 'html', html: (docs ??= renderDocsPage(openapi())) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/favicon.ico',
+      summary: 'The site icon (PNG), which browsers ask for on every page',
+      auth: 'none',
+      success: { status: 200, description: 'PNG image' },
+      handle: () => ({
+        kind: 'text',
+        body: FAVICON_PNG,
+        contentType: 'image/png',
+        headers: { 'Cache-Control': 'public, max-age=86400' },
+      }),
     }),
   ];
 }
