@@ -48,11 +48,12 @@ export function createCallService(deps: CallServiceDeps): {
       }
       const context = orgContext(settings);
       let url: string;
-      let isVideoCall: boolean;
+      let isVideoCall = call.isVideoCall;
       try {
         const provider = deps.registry.requireAvailable(providerId, context);
-        // A provider that cannot start with cameras off answers its ordinary meeting (SPEC §4a).
-        isVideoCall = provider.capabilities.voiceOnly ? call.isVideoCall : true;
+        // SPEC §4a: a provider that cannot start with cameras off answers a voice request
+        // with its ordinary meeting, and the answer says it is a video call.
+        isVideoCall ||= !provider.capabilities.voiceOnly;
         ({ url } = await provider.createCall({
           identity,
           orgContext: context,

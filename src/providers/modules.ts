@@ -3,7 +3,9 @@
  * here. Order is the order of `GET /api/v1/providers`.
  */
 import { bigBlueButtonModule } from './bigbluebutton/index.js';
+import { googleMeetModule } from './googleMeet/index.js';
 import { jitsiModule } from './jitsi/index.js';
+import { microsoftTeamsModule } from './microsoftTeams/index.js';
 import type { ProviderModule } from './module.js';
 import { webexModule } from './webex/index.js';
 import { zoomModule } from './zoom/index.js';
@@ -14,4 +16,6 @@ export const PROVIDER_MODULES = [
   zoomModule,
   bigBlueButtonModule,
   webexModule,
+  googleMeetModule,
+  microsoftTeamsModule,
 ] as const satisfies readonly ProviderModule[];
