@@ -408,3 +408,28 @@ describe('webex connection check', () => {
     expect(await check({ ...CLIENT, apiUrl: `http://127.0.0.1:${port}/v1/` })).toMatchObject({ reason: 'unreachable' });
   });
 });
+
+describe('webex simulator', () => {
+  it('when the redirect URI is not the registered one, then the authorize page refuses like Webex, and the registered one gets a code', async () => {
+    const strict = await startWebexSimulator({
+      ...CLIENT,
+      autoApprove: true,
+      redirectUris: ['http://127.0.0.1/calls/webex/complete'],
+    });
+    try {
+      const authorize = (redirectUri: string) =>
+        fetch(
+          `${strict.url}authorize?${new URLSearchParams({ client_id: CLIENT.clientId, redirect_uri: redirectUri, response_type: 'code' })}`,
+          {
+            redirect: 'manual',
+          },
+        );
+      expect((await authorize('https://attacker.example/steal')).status).toBe(400);
+      const ok = await authorize('http://127.0.0.1/calls/webex/complete');
+      expect(ok.status).toBe(302);
+      expect(new URL(ok.headers.get('location') ?? '').searchParams.get('code')).toMatch(/^sim_webex_code_/);
+    } finally {
+      await strict.close();
+    }
+  });
+});

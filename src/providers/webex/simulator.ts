@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Simulated } from '../module.js';
-import { isConfigured, type WebexSettings } from './settings.js';
+import { isConfigured, webexRedirectUri, type WebexSettings } from './settings.js';
 import { createWebexSimulator } from './sim/webexSimulator.js';
 
 export {
@@ -20,12 +20,13 @@ export type { SimFailure } from './sim/faults.js';
 /** Points Webex at a simulator unless a client id and secret are configured. */
 export function simulate(
   settings: WebexSettings,
-  where: { mountPath: string; baseUrl: string },
+  where: { mountPath: string; baseUrl: string; publicUrl: string },
 ): Simulated<WebexSettings> | null {
   if (isConfigured(settings)) return null;
   const clientId = 'callgate-local-webex';
   const clientSecret = settings.clientSecret ?? randomBytes(24).toString('base64url');
-  const simulator = createWebexSimulator({ clientId, clientSecret });
+  // Like a real Webex integration, it sends codes only to callgate's registered redirect URL.
+  const simulator = createWebexSimulator({ clientId, clientSecret, redirectUris: [webexRedirectUri(where.publicUrl)] });
   return {
     settings: { clientId, clientSecret, apiUrl: `${where.baseUrl.replace(/\/+$/, '')}/` },
     router: simulator.router,

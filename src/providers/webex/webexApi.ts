@@ -146,7 +146,10 @@ export async function send(
     if (failure.kind === 'too_large') {
       return { ok: false, failure: { kind: 'unexpected', status: null, excerpt: '', detail: failure.detail } };
     }
-    return { ok: false, failure: { kind: failure.kind, detail: failure.detail, cause: failure.cause } };
+    // The API URL is the operator's (trusted, no address policy), so a refused address cannot
+    // happen here; were it ever to, it is a connection that could not be made.
+    const kind = failure.kind === 'timeout' ? 'timeout' : 'unreachable';
+    return { ok: false, failure: { kind, detail: failure.detail, cause: failure.cause } };
   }
 }
 

@@ -17,6 +17,8 @@ export interface SimOAuthOptions {
   accessTokenTtlSeconds: number;
   rotateRefreshTokens: boolean;
   autoApprove: boolean;
+  /** Registered redirect URIs (Webex refuses any other); null accepts any. */
+  redirectUris: readonly string[] | null;
   /** Who approves authorization requests. */
   userEmail: string;
   faults: SimFaults<'authorize' | 'token' | 'rooms' | 'meetings'>;
@@ -81,7 +83,13 @@ export function mountSimOAuth(router: Router, options: SimOAuthOptions): SimOAut
     const redirectUri = param(req, 'redirect_uri');
     const challenge = param(req, 'code_challenge') ?? null;
     const method = param(req, 'code_challenge_method');
-    if (param(req, 'client_id') !== options.clientId || !redirectUri || (challenge !== null && method !== 'S256')) {
+    const registered = options.redirectUris === null || options.redirectUris.includes(redirectUri ?? '');
+    if (
+      param(req, 'client_id') !== options.clientId ||
+      !redirectUri ||
+      !registered ||
+      (challenge !== null && method !== 'S256')
+    ) {
       res
         .status(400)
         .type('html')

@@ -36,6 +36,8 @@ export interface WebexSimulatorOptions {
   /** Meeting creations (failed ones included) a user may make a day; Webex: 100. */
   dailyMeetingLimit?: number;
   autoApprove?: boolean;
+  /** The integration's registered redirect URIs; any redirect URI is accepted when unset. */
+  redirectUris?: readonly string[];
   delayMs?: number;
   /** Email of the user who approves authorization requests. */
   userEmail?: string;
@@ -113,6 +115,7 @@ export function createWebexSimulator(options: WebexSimulatorOptions): WebexSimul
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 14 * 24 * 3600,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     autoApprove: options.autoApprove ?? false,
+    redirectUris: options.redirectUris ?? null,
     userEmail: email,
     faults,
     grants: () => state.grants,
