@@ -116,7 +116,8 @@ async function jitsiThroughput(): Promise<void> {
 }
 
 const UPSTREAM_DELAY_MS = Number(process.env['BENCH_UPSTREAM_DELAY_MS'] ?? 20);
-const LEVELS = [1, 50, 200];
+/** Client counts of the added-latency runs; `BENCH_LEVELS=1,50` picks fewer. */
+const LEVELS = (process.env['BENCH_LEVELS'] ?? '1,50,200').split(',').map(Number);
 
 /** One request for autocannon. */
 interface Target {
@@ -137,18 +138,23 @@ async function addedLatency(options: {
   sim: SimChild;
   /** callgate's process id, to read its CPU time. */
   pid: number;
-  direct: Target;
+  /** The provider requests one callgate request makes; several are measured apart and their latencies added. */
+  direct: Target | Target[];
   through: Target;
   expectStatus: number;
   /** Concurrency levels; LEVELS by default. */
   levels?: number[];
 }): Promise<Record<string, unknown>> {
+  const directs = Array.isArray(options.direct) ? options.direct : [options.direct];
   await load({ ...options.through, connections: 10, seconds: 2 });
   const levels: Record<string, unknown> = {};
   for (const connections of options.levels ?? LEVELS) {
     // A fixed number of requests, so upstream requests per callgate request are exact.
     const amount = Math.max(1000, connections * 20);
-    const upstream = await load({ ...options.direct, connections, amount });
+    const parts: LoadResult[] = [];
+    for (const direct of directs) parts.push(await load({ ...direct, connections, amount }));
+    // The provider's own time for the whole call: the sum of its requests' times.
+    const upstream = parts.reduce((sum, part) => ({ ...sum, p50: sum.p50 + part.p50, p99: sum.p99 + part.p99 }));
     options.sim.reset();
     const cpuBefore = cpuMilliseconds(options.pid);
     const through = await load({ ...options.through, connections, amount });
@@ -301,6 +307,83 @@ async function zoom(): Promise<void> {
     }
   } finally {
     await sim.stop();
+  }
+}
+
+/**
+ * Webex (user OAuth): POST /api/v1/calls makes a public room, then an ad-hoc meeting in it.
+ * The simulator's own time is that of the same two requests sent straight at it.
+ */
+async function webex(): Promise<void> {
+  const clientSecret = randomBytes(16).toString('hex');
+  const sim = await forkSimulator(['webex', String(UPSTREAM_DELAY_MS), clientSecret]);
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir({ ...secrets, video_webex_client_secret: clientSecret }),
+    env: {
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      CALLS_PER_MINUTE: '0',
+      VIDEO_WEBEX_CLIENT_ID: 'bench-webex-client',
+      VIDEO_WEBEX_API_URL: sim.url,
+    },
+  });
+  try {
+    // A token straight from the simulator for the direct requests (authorize is auto-approved).
+    const redirectUri = 'http://127.0.0.1/bench';
+    const authorize = await fetch(
+      `${sim.url}authorize?${new URLSearchParams({
+        client_id: 'bench-webex-client',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'meeting:schedules_write spark:all',
+      })}`,
+      { redirect: 'manual' },
+    );
+    const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const grant = (await (
+      await fetch(`${sim.url}access_token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          client_id: 'bench-webex-client',
+          client_secret: clientSecret,
+        }),
+      })
+    ).json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${grant.access_token}`, 'content-type': 'application/json' };
+    const roomBody = JSON.stringify({ title: 'bench', isPublic: true, description: 'bench' });
+    const room = (await (await fetch(`${sim.url}rooms`, { method: 'POST', headers, body: roomBody })).json()) as {
+      id: string;
+    };
+    const direct: Target[] = [
+      { url: `${sim.url}rooms`, method: 'POST', headers, body: roomBody },
+      {
+        url: `${sim.url}meetings`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ adhoc: true, roomId: room.id, title: 'bench' }),
+      },
+    ];
+    await selectProvider(callgate.url, 'webex');
+    // The user authorizes once: register → (auto-approved) authorize → complete.
+    const cookie = { cookie: `callgate_session=${token}` };
+    const register = await fetch(`${callgate.url}/calls/webex/register`, { headers: cookie, redirect: 'manual' });
+    const approved = await fetch(register.headers.get('location') ?? '', { redirect: 'manual' });
+    const complete = await fetch(approved.headers.get('location') ?? '', { headers: cookie });
+    if (complete.status !== 200) throw new Error(`Webex authorization failed: ${complete.status}`);
+    json['webex'] = await addedLatency({
+      section: 'webex',
+      label: 'POST /api/v1/calls (room + meeting)',
+      sim,
+      pid: callgate.process.pid ?? 0,
+      direct,
+      through: { url: `${callgate.url}/api/v1/calls`, ...callRequest },
+      expectStatus: 200,
+    });
+  } finally {
+    await Promise.all([callgate.stop(), sim.stop()]);
   }
 }
 
@@ -462,6 +545,7 @@ const meetingContext: BenchContext = {
 const SECTIONS: Record<string, () => Promise<void>> = {
   jitsi: jitsiThroughput,
   zoom,
+  webex,
   bbb: bigBlueButtonJoin,
   google_meet: async () => void (json['googleMeet'] = await benchGoogleMeet(meetingContext)),
   microsoft_teams: async () => void (json['microsoftTeams'] = await benchMicrosoftTeams(meetingContext)),

@@ -1,6 +1,6 @@
 /**
  * A provider simulator in its own process for `npm run bench` (run with fork(), from the
- * production build): `bbb <delayMs> <secret>`, `zoom <delayMs>`, `google_meet <delayMs> <secret>`,
+ * production build): `bbb <delayMs> <secret>`, `zoom <delayMs>`, `webex <delayMs> <secret>`, `google_meet <delayMs> <secret>`,
  * `microsoft_teams <delayMs> <secret>`, `nextcloud <delayMs> <password>` or
  * `constructor <delayMs> <secret key>`. Answers the parent's "stats" message with request counts.
  */
@@ -27,6 +27,29 @@ if (kind === 'bbb') {
     delayMs,
     autoApprove: true,
     users: [{ id: 'bench-user', accountId: 'bench-account', email: 'user1@bench.example' }],
+  });
+  const state = running.sim.state;
+  process.on('message', (message) => {
+    if (message === 'stats') {
+      const total = Object.values(state.requests).reduce((sum, count) => sum + count, 0);
+      process.send({
+        total,
+        ...state.requests,
+        ...Object.fromEntries(Object.entries(state.grants).map(([k, v]) => [`grant_${k}`, v])),
+      });
+    }
+    if (message === 'reset') state.resetCounters();
+  });
+  process.send({ url: running.url });
+} else if (kind === 'webex') {
+  const { startWebexSimulator } = await import('../../dist/providers/webex/simulator.js');
+  // No daily creation limit: the bench creates far more than Webex's 100 a day.
+  const running = await startWebexSimulator({
+    clientId: 'bench-webex-client',
+    clientSecret: secret,
+    delayMs,
+    autoApprove: true,
+    dailyMeetingLimit: Number.POSITIVE_INFINITY,
   });
   const state = running.sim.state;
   process.on('message', (message) => {

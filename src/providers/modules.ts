@@ -9,6 +9,7 @@ import { jitsiModule } from './jitsi/index.js';
 import { microsoftTeamsModule } from './microsoftTeams/index.js';
 import { nextcloudTalkModule } from './nextcloudTalk/index.js';
 import type { ProviderModule } from './module.js';
+import { webexModule } from './webex/index.js';
 import { zoomModule } from './zoom/index.js';
 
 /** Every built-in provider module. */
@@ -16,6 +17,7 @@ export const PROVIDER_MODULES = [
   jitsiModule,
   zoomModule,
   bigBlueButtonModule,
+  webexModule,
   googleMeetModule,
   microsoftTeamsModule,
   nextcloudTalkModule,
