@@ -17,6 +17,9 @@ import { opsRoutes } from './routes/ops.js';
 import { orgRoutes } from './routes/orgs.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/session.js';
+import { redeemTickets, sessionTicketRoutes } from './routes/sessionTicket.js';
+import { popupOpenerPolicy } from './http/popupOpener.js';
+import { clientAssetRoutes } from './web/clientAssets.js';
 import { adminRoutes } from './routes/admin.js';
 import { mountLocalMode, type LocalRouter } from './local/index.js';
 import { createAssets } from './web/assets.js';
@@ -29,6 +32,8 @@ export interface AppOptions {
   localRouters?: LocalRouter[];
   /** Where the built browser assets are; `dist/public` by default. */
   assetsDir?: string;
+  /** Where the built browser client is; `client/dist` by default. */
+  clientDir?: string;
 }
 
 /** Builds the Express app. */
@@ -47,10 +52,14 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
       strictTransportSecurity: services.config.publicUrl.startsWith('https:'),
     }),
   );
+  app.use(popupOpenerPolicy);
   app.use('/api', apiCors(services.config.hostOrigin), apiBody);
+  app.use('/calls', redeemTickets(services));
 
   app.use(opsRoutes(services));
   app.use(sessionRoutes(services));
+  app.use(sessionTicketRoutes(services));
+  app.use(clientAssetRoutes(options.clientDir));
   app.use(providerRoutes(services));
   app.use(orgRoutes(services));
   app.use(callRoutes(services));

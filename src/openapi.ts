@@ -80,6 +80,22 @@ export const ROUTES: RouteDoc[] = [
     errors: [401],
   },
   {
+    method: 'post',
+    path: '/api/v1/session/ticket',
+    summary: 'A one-time ticket (60 s) that a /calls/ URL accepts once in place of the cookie (?ticket=)',
+    auth: 'bearer',
+    success: { status: 200, schema: success({ ticket: str, expires_in: { type: 'integer' } }) },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/client/callgate.js',
+    summary: 'The browser client for chat frontends (ES module; also callgate.d.ts)',
+    auth: 'none',
+    success: { status: 200, description: 'JavaScript module' },
+    errors: [404],
+  },
+  {
     method: 'get',
     path: '/api/v1/providers',
     summary: "Providers and their availability for the caller's organization",

@@ -3,9 +3,11 @@
  * start here; tests pass their own config, store and logger.
  */
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
+import { createSessionTickets, type SessionTickets } from './auth/sessionTickets.js';
 import { createCallService } from './calls/createCall.js';
 import { createCallRateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
+import { createTokenCipher } from './crypto/tokenCipher.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSettingsService } from './orgs/orgSettings.js';
@@ -23,6 +25,8 @@ export interface Services {
   logger: Logger;
   metrics: Metrics;
   verifier: IdentityVerifier;
+  /** One-time tickets that stand in for the session cookie across sites (SPEC §1). */
+  tickets: SessionTickets;
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
@@ -58,6 +62,12 @@ export function createServices(options: ServiceOptions): Services {
     logger: options.logger,
     metrics,
     verifier: createIdentityVerifier(options.config.auth, now),
+    tickets: createSessionTickets({
+      store: options.store,
+      cipher: createTokenCipher(options.config.tokenEncryption),
+      now,
+      onCleanupError: (error) => options.logger.warn({ err: error }, 'expired tickets not deleted'),
+    }),
     registry,
     orgSettings,
     calls: createCallService({

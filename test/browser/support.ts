@@ -186,9 +186,25 @@ export async function chooseProvider(
   if (errors.length > 0) throw new Error(`errors on /calls/admin: ${errors.join('; ')}`);
 }
 
-/** Whether the focused element matches `selector`. */
+/**
+ * The focused element's id, looking inside open shadow roots (the buttons of
+ * `<callgate-call-button>` live in its shadow root).
+ */
+export function activeId(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.id;
+  });
+}
+
+/** Whether the focused element (inside open shadow roots too) matches `selector`. */
 export function focusIs(page: Page, selector: string): Promise<boolean> {
-  return page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+  return page.evaluate((s) => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.matches(s) ?? false;
+  }, selector);
 }
 
 /**
@@ -197,7 +213,7 @@ export function focusIs(page: Page, selector: string): Promise<boolean> {
  */
 export async function tabTo(page: Page, selector: string, limit = 40): Promise<void> {
   for (let i = 0; i < limit; i += 1) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    if (await focusIs(page, selector)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`${selector} not reached with ${limit} presses of Tab`);
