@@ -161,7 +161,8 @@ export function createCallgateClient(options: CallgateClientOptions): CallgateCl
     const call = {
       provider: typeof answer['provider'] === 'string' ? answer['provider'] : '',
       url: typeof answer['url'] === 'string' ? answer['url'] : '',
-      isVideoCall: typeof answer['is_video_call'] === 'boolean' ? answer['is_video_call'] : body['is_video_call'] !== false,
+      isVideoCall:
+        typeof answer['is_video_call'] === 'boolean' ? answer['is_video_call'] : body['is_video_call'] !== false,
     };
     if (mustAuthorize === call.provider) mustAuthorize = null;
     return call;

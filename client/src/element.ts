@@ -100,7 +100,12 @@ function createCallButtonClass(): CustomElementConstructor {
       const root = this.attachShadow({ mode: 'open' });
       adoptStyles(root);
       this.#group = element('div', { class: 'buttons', part: 'buttons', hidden: '' });
-      this.#video = element('button', { type: 'button', id: 'video-call', class: 'primary', part: 'button video-button' });
+      this.#video = element('button', {
+        type: 'button',
+        id: 'video-call',
+        class: 'primary',
+        part: 'button video-button',
+      });
       this.#voice = element('button', { type: 'button', id: 'voice-call', part: 'button voice-button' });
       this.#status = element('p', { id: 'call-status', class: 'status', part: 'status', role: 'status' });
       this.#status.setAttribute('aria-live', 'polite');

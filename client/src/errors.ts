@@ -146,7 +146,10 @@ export class PopupBlockedError extends CallgateError {
 }
 /** The user closed the authorization popup before authorizing. */
 export class AuthorizationPopupClosedError extends CallgateError {
-  constructor(readonly provider: string, providerName: string) {
+  constructor(
+    readonly provider: string,
+    providerName: string,
+  ) {
     super(
       'AUTHORIZATION_POPUP_CLOSED',
       `The window to connect ${providerName} was closed before ${providerName} was connected, so no call was started.`,
@@ -155,7 +158,10 @@ export class AuthorizationPopupClosedError extends CallgateError {
 }
 /** The provider reported a refusal (e.g. "Deny") and the user closed the popup. */
 export class AuthorizationDeniedError extends CallgateError {
-  constructor(readonly provider: string, providerName: string) {
+  constructor(
+    readonly provider: string,
+    providerName: string,
+  ) {
     super('AUTHORIZATION_DENIED', `${providerName} was not connected, so no call was started.`);
   }
 }
@@ -203,13 +209,21 @@ export function isApiErrorCode(value: unknown): value is ApiErrorCode {
 }
 
 /** The typed error of an error answer: the class of its code, callgate's `msg` as message. */
-export function errorFromAnswer(status: number, body: Record<string, unknown>, retryAfter: string | null): CallgateError {
+export function errorFromAnswer(
+  status: number,
+  body: Record<string, unknown>,
+  retryAfter: string | null,
+): CallgateError {
   const code = body['code'];
   if (!isApiErrorCode(code)) {
-    return new UnexpectedResponseError('UNEXPECTED_RESPONSE', `callgate answered HTTP ${status} without an error code.`, {
-      status,
-      body,
-    });
+    return new UnexpectedResponseError(
+      'UNEXPECTED_RESPONSE',
+      `callgate answered HTTP ${status} without an error code.`,
+      {
+        status,
+        body,
+      },
+    );
   }
   const known = CLASSES[code];
   const msg = typeof body['msg'] === 'string' && body['msg'].trim() !== '' ? body['msg'] : known.text;

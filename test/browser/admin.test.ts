@@ -20,7 +20,12 @@ async function openAdmin(page: Page): Promise<void> {
 async function startCall(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Start video call' }).click();
   await page.locator('#call-status[data-tone]').waitFor();
-  await page.waitForFunction(() => document.querySelector('#call-status')?.textContent !== 'Starting a video call…');
+  // The status is in the shadow root of <callgate-call-button>.
+  await page.waitForFunction(
+    () =>
+      document.querySelector('callgate-call-button')?.shadowRoot?.querySelector('#call-status')?.textContent !==
+      'Starting a video call…',
+  );
   return (await page.locator('#call-status').textContent()) ?? '';
 }
 
