@@ -28,7 +28,7 @@ async function call(url: string, options: { method?: string; bearer?: string; co
   if (options.cookie) headers['cookie'] = `callgate_session=${options.cookie}`;
   const response = await fetch(url, { method: options.method ?? 'GET', headers, redirect: 'manual' });
   const text = await response.text();
-  let body: Record<string, unknown> = {};
+  let body: Record<string, unknown>;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
   } catch {
