@@ -98,7 +98,8 @@ export interface CallgateClient {
   openLink(url: string): Promise<boolean>;
 }
 
-const POPUP_NAME = 'callgate-authorization';
+/** A new window each time: a closing one is never reused for the next authorization. */
+const POPUP_NAME = '_blank';
 const POPUP_FEATURES = 'popup,width=640,height=720';
 /** Names for the message texts when the provider list was not loaded. */
 const FALLBACK_NAMES: Record<string, string> = {

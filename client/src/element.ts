@@ -87,7 +87,8 @@ function createCallButtonClass(): CustomElementConstructor {
     #client: CallgateClient | null = null;
     #capabilities: CallCapabilities | null = null;
     #loaded = false;
-    #busy = false;
+    /** `busy` while a call starts; `denied` while it waits after a refusal (a click may start over). */
+    #stage: 'idle' | 'busy' | 'denied' = 'idle';
     #loading: AbortController | null = null;
     #call: AbortController | null = null;
     readonly #group: HTMLDivElement;
@@ -196,12 +197,12 @@ function createCallButtonClass(): CustomElementConstructor {
       this.#loading = loading;
       try {
         this.#capabilities = await client.capabilities({ signal: loading.signal });
-        if (!this.#busy && !keepStatus) this.#say(this.#capabilities.reason ?? '', 'info');
+        if (this.#stage === 'idle' && !keepStatus) this.#say(this.#capabilities.reason ?? '', 'info');
       } catch (error) {
         if (loading.signal.aborted) return;
         // Buttons stay usable: starting a call reports the same problem, or works by then.
         this.#capabilities = null;
-        if (!this.#busy && !keepStatus) this.#say(textOf(error), 'error');
+        if (this.#stage === 'idle' && !keepStatus) this.#say(textOf(error), 'error');
       }
       this.#loaded = true;
       this.#render();
@@ -212,13 +213,14 @@ function createCallButtonClass(): CustomElementConstructor {
       const unavailable = capabilities !== null && !capabilities.canCall;
       if (this.hasAttribute('hide-when-unavailable')) this.hidden = unavailable;
       this.#group.hidden = !this.#loaded;
-      this.#group.setAttribute('aria-busy', String(this.#busy));
+      const busy = this.#stage === 'busy';
+      this.#group.setAttribute('aria-busy', String(busy));
       this.#video.textContent = this.#messages.video;
       this.#voice.textContent = this.#messages.voice;
       this.#voice.hidden = !(capabilities?.canVoiceCall ?? false);
       for (const button of [this.#video, this.#voice]) {
         // aria-disabled, not disabled: the button keeps focus while the call is under way.
-        if (this.#busy || unavailable) button.setAttribute('aria-disabled', 'true');
+        if (busy || unavailable) button.setAttribute('aria-disabled', 'true');
         else button.removeAttribute('aria-disabled');
         if (unavailable) button.setAttribute('aria-describedby', 'call-status');
         else button.removeAttribute('aria-describedby');
@@ -241,11 +243,13 @@ function createCallButtonClass(): CustomElementConstructor {
     #start(isVideoCall: boolean): void {
       const client = this.client;
       const unavailable = this.#capabilities !== null && !this.#capabilities.canCall;
-      // One click, one call: further clicks are ignored until this one ends.
-      if (this.#busy || !client || unavailable) return;
+      // One click, one call: further clicks are ignored until this one ends, except that a
+      // call waiting after a refusal gives way to a new one ("start the call again").
+      if (this.#stage === 'busy' || !client || unavailable) return;
+      this.#call?.abort();
       const controller = new AbortController();
       this.#call = controller;
-      this.#busy = true;
+      this.#stage = 'busy';
       this.#render();
       this.#say(this.#messages.starting(isVideoCall), 'info');
       // Called synchronously, inside the click: the client may need to open a popup now.
@@ -253,16 +257,27 @@ function createCallButtonClass(): CustomElementConstructor {
         isVideoCall,
         meetingName: this.meetingName.trim(),
         signal: controller.signal,
-        onProgress: (progress) =>
-          progress.stage === 'authorizing'
-            ? this.#say(this.#messages.authorizing(progress.providerName), 'info')
-            : this.#say(this.#messages.denied(progress.providerName), 'error'),
+        onProgress: (progress) => {
+          if (progress.stage === 'authorizing') {
+            this.#say(this.#messages.authorizing(progress.providerName), 'info');
+            return;
+          }
+          this.#stage = 'denied';
+          this.#render();
+          this.#say(this.#messages.denied(progress.providerName), 'error');
+        },
       });
+      const current = (): boolean => this.#call === controller;
       started
-        .then((call) => this.#started(client, call))
-        .catch((error: unknown) => this.#failed(error, isVideoCall, controller.signal))
+        .then((call) => {
+          if (current()) this.#started(client, call);
+        })
+        .catch((error: unknown) => {
+          if (current()) this.#failed(error, isVideoCall, controller.signal);
+        })
         .finally(() => {
-          this.#busy = false;
+          if (!current()) return;
+          this.#stage = 'idle';
           this.#call = null;
           this.#render();
         });

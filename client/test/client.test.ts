@@ -196,7 +196,7 @@ describe('the authorization popup', () => {
     const progress: CallProgress[] = [];
     const started = client.startCall({ onProgress: (event) => progress.push(event) });
     await elapse(0);
-    expect(window.opened.map(({ url, target }) => [url, target])).toEqual([['', 'callgate-authorization']]);
+    expect(window.opened.map(({ url, target }) => [url, target])).toEqual([['', '_blank']]);
     const popup = window.opened[0]!.popup;
     expect(popup.visited).toEqual([`${AUTHORIZE_URL}?ticket=${TICKET}`]);
     expect(progress).toEqual([{ stage: 'authorizing', provider: 'zoom', providerName: 'Zoom' }]);

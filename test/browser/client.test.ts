@@ -265,6 +265,31 @@ describe('the README integration page on another site', () => {
     }
   });
 
+  test('when a user denies and starts the call again, then the old popup gives way to a new one, and allowing there starts one call', async () => {
+    for (const provider of userAuthProviders) {
+      const { context, page, errors } = await openChat(browser, site, server, {
+        org: orgOf(provider),
+        userId: 'again',
+      });
+      const answers = callAnswers(page);
+      const first = await clickIntoPopup(context, page, errors);
+      await first.getByRole('button', { name: 'Deny' }).click();
+      await status(page).getByText(`${provider.name} was not connected`, { exact: false }).waitFor();
+      // After a refusal the button is usable again: the message invites starting over.
+      expect(await videoButton(page).getAttribute('aria-disabled')).toBeNull();
+      const firstClosed = first.waitForEvent('close');
+      const second = await clickIntoPopup(context, page, errors);
+      await firstClosed;
+      const secondClosed = second.waitForEvent('close');
+      await second.getByRole('button', { name: 'Allow' }).click();
+      await secondClosed;
+      await page.getByRole('link', { name: 'Join video call' }).waitFor();
+      expect(answers.map((answer) => answer.status())).toEqual([403, 403, 200]);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
   test('when a user closes the popup without answering, then the element says the window was closed', async () => {
     for (const provider of userAuthProviders) {
       const { context, page, errors } = await openChat(browser, site, server, {
