@@ -22,13 +22,8 @@ export {
   type StartedCall,
 } from './client.js';
 export * from './errors.js';
-export {
-  DEFAULT_MESSAGES,
-  defineCallButton,
-  type CallButtonElement,
-  type CallButtonMessages,
-  type TokenSource,
-} from './element.js';
+export { defineCallButton, type CallButtonElement, type TokenSource } from './element.js';
+export { DEFAULT_MESSAGES, type CallButtonMessages } from './messages.js';
 export type { BrowserWindow, MessageChannelLike, PopupWindow, ReceivedMessage } from './popup.js';
 
 defineCallButton();
