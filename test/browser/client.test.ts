@@ -183,6 +183,19 @@ describe('the README integration page on another site', () => {
     await context.close();
   });
 
+  test('when the button is double-clicked, then one call is started, not two', async () => {
+    const { context, page, errors } = await openChat(browser, site, server, { org: 'readme-jitsi', userId: 'j2' });
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/calls')) requests.push(request.method());
+    });
+    await videoButton(page).dblclick();
+    await page.getByRole('link', { name: 'Join video call' }).waitFor();
+    expect(requests).toEqual(['POST']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   test('when the page starts a BigBlueButton call, then the join link opens the meeting with a ticket instead of a cookie', async () => {
     const { context, page, errors } = await openChat(browser, site, server, { org: 'readme-bbb', userId: 'b1' });
     await videoButton(page).click();
