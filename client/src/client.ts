@@ -196,7 +196,8 @@ export function createCallgateClient(options: CallgateClientOptions): CallgateCl
       window: win,
       popup: window,
       provider,
-      origin,
+      // The popup's last page is callgate's, at PUBLIC_URL: where authorize_url points.
+      origin: originOf(required.authorizeUrl) ?? origin,
       openChannel,
       signal: options.signal,
       onDenied: () => options.onProgress?.({ stage: 'denied', provider, providerName }),
@@ -321,4 +322,12 @@ function connectionOf(me: Record<string, unknown>, provider: string): boolean | 
 /** `zoom` of `…/calls/zoom/register`: the provider when callgate's answer did not name it. */
 function providerOfUrl(url: string): string {
   return /\/calls\/([a-z0-9_]+)\/register/.exec(url)?.[1] ?? '';
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
