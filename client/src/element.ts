@@ -157,8 +157,11 @@ function createCallButtonClass(): CustomElementConstructor {
       this.#loading?.abort();
       const client = this.client;
       if (!client) {
+        // Signed out (or not configured yet): nothing to offer, nothing to say.
+        this.#call?.abort();
         this.#capabilities = null;
         this.#loaded = false;
+        this.#say('', 'info');
         this.#render();
         return;
       }
