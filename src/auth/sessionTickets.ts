@@ -20,8 +20,9 @@ export const TICKET_TTL_SECONDS = 60;
 
 /** A random ticket has 32 bytes in base64url: 43 characters. */
 const TICKET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-/** Keeps ticket rows apart from OAuth states in the shared table. */
+/** Keeps ticket rows apart from OAuth states in the shared table (key prefix and provider). */
 const KEY_PREFIX = 'session-ticket:';
+const TICKET_PROVIDER = 'session-ticket';
 
 /** An issued ticket, as `POST /api/v1/session/ticket` answers it. */
 export interface IssuedTicket {
@@ -39,7 +40,7 @@ export interface SessionTickets {
 
 /** Dependencies of createSessionTickets. */
 export interface SessionTicketDeps {
-  store: Pick<Store, 'saveOAuthState' | 'takeOAuthState' | 'deleteExpiredOAuthStates'>;
+  store: Pick<Store, 'oauthStates'>;
   cipher: TokenCipher;
   now: () => number;
   /** Told about a failed clean-up of expired rows (never fatal). */
@@ -54,22 +55,23 @@ export function createSessionTickets(deps: SessionTicketDeps): SessionTickets {
       const ticket = randomToken(32);
       const key = keyOf(ticket);
       const sealed = deps.cipher.seal(token, key);
-      await deps.store.saveOAuthState({
+      await deps.store.oauthStates.save({
         state: key,
+        provider: TICKET_PROVIDER,
         org: identity.org,
         userId: identity.userId,
         codeVerifier: `${sealed.keyId}.${sealed.ciphertext}`,
         expiresAt: deps.now() + TICKET_TTL_SECONDS * 1000,
       });
       // Expired tickets and states are useless; dropping them here keeps the table small.
-      deps.store.deleteExpiredOAuthStates(deps.now()).catch((error: unknown) => deps.onCleanupError?.(error));
+      deps.store.oauthStates.deleteExpired(deps.now()).catch((error: unknown) => deps.onCleanupError?.(error));
       return { ticket, expiresIn: TICKET_TTL_SECONDS };
     },
     async redeem(ticket) {
       if (!TICKET_PATTERN.test(ticket)) return null;
       const key = keyOf(ticket);
-      const record = await deps.store.takeOAuthState(key);
-      if (!record || record.expiresAt <= deps.now()) return null;
+      const record = await deps.store.oauthStates.take(key);
+      if (!record || record.provider !== TICKET_PROVIDER || record.expiresAt <= deps.now()) return null;
       const dot = record.codeVerifier.indexOf('.');
       if (dot < 0) return null;
       try {

@@ -5,7 +5,7 @@
  */
 import type { Identity } from '../auth/identity.js';
 import { CallgateError } from '../errors.js';
-import type { Store } from '../store/types.js';
+import type { CounterRepository } from '../store/types.js';
 
 const WINDOW_MS = 60_000;
 
@@ -16,13 +16,17 @@ export interface CallRateLimiter {
 }
 
 /** Creates the limiter; a limit of 0 disables it. */
-export function createCallRateLimiter(deps: { store: Store; perMinute: number; now: () => number }): CallRateLimiter {
+export function createCallRateLimiter(deps: {
+  counters: CounterRepository;
+  perMinute: number;
+  now: () => number;
+}): CallRateLimiter {
   return {
     async hit(identity) {
       if (deps.perMinute === 0) return;
       const now = deps.now();
       const windowStart = now - (now % WINDOW_MS);
-      const count = await deps.store.incrementCounter(`calls:${identity.org}:${identity.userId}`, windowStart);
+      const count = await deps.counters.increment(`calls:${identity.org}:${identity.userId}`, windowStart);
       if (count > deps.perMinute) {
         const retryAfter = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
         throw new CallgateError('RATE_LIMITED', `Too many calls; try again in ${retryAfter} seconds`, {

@@ -3,21 +3,34 @@
  * issues one, and any `GET /calls/...` URL carrying `ticket=` redeems it once for the
  * session cookie, then redirects to the same URL without the ticket.
  */
-import { Router, type RequestHandler } from 'express';
-import { bearerToken, identityOf, requireBearer } from '../auth/middleware.js';
-import { sendSuccess } from '../http/respond.js';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { parseBearer, SESSION_COOKIE } from '../auth/middleware.js';
+import { callerOf, defineRoute, type RouteEntry } from '../http/route.js';
 import type { Services } from '../services.js';
-import { setSessionCookie } from './session.js';
+import { sessionCookieOptions } from './session.js';
 
 /** `POST /api/v1/session/ticket`. */
-export function sessionTicketRoutes(services: Services): Router {
-  const router = Router();
-  router.post('/api/v1/session/ticket', requireBearer(services.verifier), async (req, res) => {
-    const issued = await services.tickets.issue(bearerToken(req) ?? '', identityOf(req));
-    res.setHeader('Cache-Control', 'no-store');
-    sendSuccess(res, { ticket: issued.ticket, expires_in: issued.expiresIn });
-  });
-  return router;
+export function sessionTicketRoutes(services: Services): RouteEntry[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/session/ticket',
+      summary: 'A one-time ticket (60 s) that a /calls/ URL accepts once in place of the cookie (?ticket=)',
+      auth: 'bearer',
+      success: { status: 200, schema: z.object({ ticket: z.string(), expires_in: z.number().int() }) },
+      errors: [401],
+      async handle(request) {
+        const token = parseBearer(request.header('authorization')) ?? '';
+        const issued = await services.tickets.issue(token, callerOf(request));
+        return {
+          kind: 'success',
+          fields: { ticket: issued.ticket, expires_in: issued.expiresIn },
+          headers: { 'Cache-Control': 'no-store' },
+        };
+      },
+    }),
+  ];
 }
 
 /**
@@ -28,6 +41,7 @@ export function sessionTicketRoutes(services: Services): Router {
  */
 export function redeemTickets(services: Services): RequestHandler {
   const log = services.logger.child({ module: 'session-ticket' });
+  const cookie = sessionCookieOptions(services.config.publicUrl);
   return async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const split = splitTicket(req.originalUrl);
@@ -37,7 +51,7 @@ export function redeemTickets(services: Services): RequestHandler {
     if (token) {
       try {
         const identity = services.verifier.verify(token);
-        setSessionCookie(res, services.config.publicUrl, token, identity.exp * 1000 - services.now());
+        res.cookie(SESSION_COOKIE, token, { ...cookie, maxAge: Math.max(0, identity.exp * 1000 - services.now()) });
         accepted = true;
       } catch {
         // The identity token expired within the ticket's minute: as if there were no ticket.
