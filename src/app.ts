@@ -49,7 +49,7 @@ export function appRoutes(services: Services, assets: Assets, options: { clientD
     ...orgRoutes(services),
     ...callRoutes(services),
     ...services.providerRoutes,
-    ...adminRoutes(assets),
+    ...adminRoutes(assets, services.pageTokens),
     ...demoRoutes(services, assets),
   );
   return routes;
@@ -78,7 +78,13 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
   const assets = createAssets(options.assetsDir);
   app.use(assets.router);
   const routes = appRoutes(services, assets, { ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
-  app.use(routeTableRouter(routes, { verifier: services.verifier, mode: services.config.mode }));
+  app.use(
+    routeTableRouter(routes, {
+      verifier: services.verifier,
+      pageTokens: services.pageTokens,
+      mode: services.config.mode,
+    }),
+  );
   mountLocalRouters(app, services.config.mode, options.localRouters ?? []);
 
   app.use((req, _res, next) => {
