@@ -64,6 +64,7 @@ async function postRoom(
       data: JSON.stringify(body),
       timeoutMs,
       maxBytes: MAX_ANSWER_BYTES,
+      ...(account.addressPolicy ? { addressPolicy: account.addressPolicy } : {}),
     });
     return { ok: true, value: answer };
   } catch (error) {

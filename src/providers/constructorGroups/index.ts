@@ -1,5 +1,6 @@
 /** The Constructor Groups module (SPEC §4a): settings, provider, check-config lines, simulator. */
 import { defineProviderModule } from '../module.js';
+import { constructorOrgCredentials } from './orgCredentials.js';
 import { createConstructorGroupsProvider } from './provider.js';
 import {
   ACCESS_KEY_SECRET,
@@ -17,6 +18,7 @@ export const constructorGroupsModule = defineProviderModule({
   // Local mode's simulator then checks a random key pair, as the real service would.
   localSecretNames: [ACCESS_KEY_SECRET, SECRET_KEY_SECRET],
   settings: constructorGroupsSettingsSchema,
+  orgCredentials: [constructorOrgCredentials],
   create(settings, core) {
     return { providers: [createConstructorGroupsProvider(settings, core)] };
   },

@@ -7,7 +7,14 @@
 import { CallgateError } from '../../errors.js';
 import type { CoreContext } from '../module.js';
 import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../shared/serviceFailure.js';
-import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
+import {
+  credentialsFor,
+  type CallRequest,
+  type CheckResult,
+  type CreatedCall,
+  type OrgContext,
+  type Provider,
+} from '../types.js';
 import { checkAccount, createRoom, fallbackName } from './client.js';
 import {
   CONSTRUCTOR_GROUPS_ID,
@@ -15,25 +22,39 @@ import {
   CONSTRUCTOR_GROUPS_NOT_CONFIGURED,
   constructorAccount,
   constructorGroupsAvailability,
+  type ConstructorAccount,
   type ConstructorGroupsSettings,
 } from './settings.js';
+import { constructorOwnAccount } from './orgCredentials.js';
 
 const NAMES: ServiceNames = { name: CONSTRUCTOR_GROUPS_NAME };
 
 /** Creates the provider from its settings. */
 export function createConstructorGroupsProvider(
   settings: ConstructorGroupsSettings,
-  core: Pick<CoreContext, 'upstreamTimeoutMs'>,
+  core: Pick<CoreContext, 'upstreamTimeoutMs' | 'addressPolicy'>,
 ): Provider {
-  const account = constructorAccount(settings);
+  const serverAccount = constructorAccount(settings);
+  /** The org's own key when it has one (its URL an org-set address), never the server's in its place. */
+  const accountFor = (orgContext: OrgContext): ConstructorAccount | null => {
+    const credentials = credentialsFor(orgContext, CONSTRUCTOR_GROUPS_ID);
+    if (credentials.kind === 'own') {
+      return { ...constructorOwnAccount(credentials.fields), addressPolicy: core.addressPolicy };
+    }
+    return credentials.kind === 'removed' ? null : serverAccount;
+  };
   return {
     id: CONSTRUCTOR_GROUPS_ID,
     name: CONSTRUCTOR_GROUPS_NAME,
     capabilities: { voiceOnly: false, requiresUserAuthorization: false },
-    availability() {
+    availability(orgContext) {
+      const credentials = credentialsFor(orgContext, CONSTRUCTOR_GROUPS_ID);
+      if (credentials.kind === 'own') return { available: true };
+      if (credentials.kind === 'removed') return { available: false, reason: CONSTRUCTOR_GROUPS_NOT_CONFIGURED };
       return constructorGroupsAvailability(settings);
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
+      const account = accountFor(request.orgContext);
       if (!account) throw new CallgateError('PROVIDER_NOT_CONFIGURED', CONSTRUCTOR_GROUPS_NOT_CONFIGURED);
       const { identity } = request;
       // The room belongs to its creator by email; without one there is nobody to create it for.
@@ -50,7 +71,8 @@ export function createConstructorGroupsProvider(
       if (!result.ok) throw serviceFailureToError(NAMES, result.failure);
       return { url: result.value };
     },
-    async checkConnection(): Promise<CheckResult> {
+    async checkConnection(orgContext): Promise<CheckResult> {
+      const account = accountFor(orgContext);
       if (!account) return { status: 'failed', reason: 'not_configured', detail: CONSTRUCTOR_GROUPS_NOT_CONFIGURED };
       const result = await checkAccount(account, core.upstreamTimeoutMs);
       return result.ok ? { status: 'ok' } : serviceFailureToCheck(NAMES, result.failure);

@@ -4,6 +4,7 @@
  * `constructor_groups_secret_key` (SK). Available when all three are set.
  */
 import { z } from 'zod';
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import { parseProviderBaseUrl } from '../../http/baseUrl.js';
 import type { SettingsSource } from '../module.js';
 import { optionalText } from '../shared/settingsFields.js';
@@ -26,6 +27,8 @@ export interface ConstructorAccount {
   url: string;
   accessKey: string;
   secretKey: string;
+  /** Set when an organization chose the server (its own account, SPEC §10): connections obey SPEC §9. */
+  addressPolicy?: AddressPolicy;
 }
 
 /** The parsed settings; null fields are unset. */

@@ -7,6 +7,7 @@
  * retry after a lost answer would leave a second conversation behind.
  */
 import { joinUrl } from '../shared/providerHttp.js';
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
 import type { ServiceFailure } from '../shared/serviceFailure.js';
 import { transportFailure } from '../shared/serviceFailure.js';
@@ -44,9 +45,11 @@ function ocsHeaders(account: NextcloudAccount): Record<string, string> {
 async function send(
   request: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; data?: string },
   timeoutMs: number,
+  addressPolicy: AddressPolicy | undefined,
 ): Promise<{ ok: true; answer: UpstreamAnswer } | { ok: false; failure: ServiceFailure }> {
   try {
-    return { ok: true, answer: await upstreamRequest({ ...request, timeoutMs, maxBytes: MAX_ANSWER_BYTES }) };
+    const guard = addressPolicy ? { addressPolicy } : {};
+    return { ok: true, answer: await upstreamRequest({ ...request, timeoutMs, maxBytes: MAX_ANSWER_BYTES, ...guard }) };
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
     return { ok: false, failure: transportFailure(error) };
@@ -72,6 +75,7 @@ export async function createConversation(
       data: JSON.stringify({ roomType: PUBLIC_CONVERSATION, roomName: meetingName }),
     },
     timeoutMs,
+    account.addressPolicy,
   );
   if (!sent.ok) return sent;
   const secrets = sentSecrets(account);
@@ -93,6 +97,7 @@ export async function checkAccount(account: NextcloudAccount, timeoutMs: number)
   const user = await send(
     { method: 'GET', url: joinUrl(account.server, 'ocs/v2.php/cloud/user'), headers: ocsHeaders(account) },
     timeoutMs,
+    account.addressPolicy,
   );
   if (!user.ok) return user;
   const userResult = classifyOcsAnswer(user.answer, secrets);
@@ -103,6 +108,7 @@ export async function checkAccount(account: NextcloudAccount, timeoutMs: number)
   const capabilities = await send(
     { method: 'GET', url: joinUrl(account.server, 'ocs/v2.php/cloud/capabilities'), headers: ocsHeaders(account) },
     timeoutMs,
+    account.addressPolicy,
   );
   if (!capabilities.ok) return capabilities;
   const capabilitiesResult = classifyOcsAnswer(capabilities.answer, secrets);

@@ -1,5 +1,6 @@
 /** The Nextcloud Talk module (SPEC §4a): settings, provider, check-config lines, simulator. */
 import { defineProviderModule } from '../module.js';
+import { nextcloudOrgCredentials } from './orgCredentials.js';
 import { createNextcloudTalkProvider } from './provider.js';
 import {
   missingNextcloudTalkSettings,
@@ -16,6 +17,7 @@ export const nextcloudTalkModule = defineProviderModule({
   // Local mode's simulator then checks a random password, as a real server would.
   localSecretNames: [NEXTCLOUD_TALK_PASSWORD_SECRET],
   settings: nextcloudTalkSettingsSchema,
+  orgCredentials: [nextcloudOrgCredentials],
   create(settings, core) {
     return { providers: [createNextcloudTalkProvider(settings, core)] };
   },

@@ -7,7 +7,14 @@
 import { CallgateError } from '../../errors.js';
 import type { CoreContext } from '../module.js';
 import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../shared/serviceFailure.js';
-import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
+import {
+  credentialsFor,
+  type CallRequest,
+  type CheckResult,
+  type CreatedCall,
+  type OrgContext,
+  type Provider,
+} from '../types.js';
 import { checkAccount, createConversation, TALK_MISSING } from './client.js';
 import {
   NEXTCLOUD_TALK_ID,
@@ -15,18 +22,29 @@ import {
   NEXTCLOUD_TALK_NOT_CONFIGURED,
   nextcloudAccount,
   nextcloudTalkAvailability,
+  type NextcloudAccount,
   type NextcloudTalkSettings,
 } from './settings.js';
+import { nextcloudOwnAccount } from './orgCredentials.js';
 
 const NAMES: ServiceNames = { name: NEXTCLOUD_TALK_NAME };
 
 /** Creates the provider from its settings. */
 export function createNextcloudTalkProvider(
   settings: NextcloudTalkSettings,
-  core: Pick<CoreContext, 'upstreamTimeoutMs'>,
+  core: Pick<CoreContext, 'upstreamTimeoutMs' | 'addressPolicy'>,
 ): Provider {
-  const account = nextcloudAccount(settings);
-  const requireAccount = (): NonNullable<typeof account> => {
+  const serverAccount = nextcloudAccount(settings);
+  /** The org's own account when it has one (its server an org-set address), never the server's in its place. */
+  const accountFor = (orgContext: OrgContext): NextcloudAccount | null => {
+    const credentials = credentialsFor(orgContext, NEXTCLOUD_TALK_ID);
+    if (credentials.kind === 'own') {
+      return { ...nextcloudOwnAccount(credentials.fields), addressPolicy: core.addressPolicy };
+    }
+    return credentials.kind === 'removed' ? null : serverAccount;
+  };
+  const requireAccount = (orgContext: OrgContext): NextcloudAccount => {
+    const account = accountFor(orgContext);
     if (!account) throw new CallgateError('PROVIDER_NOT_CONFIGURED', NEXTCLOUD_TALK_NOT_CONFIGURED);
     return account;
   };
@@ -34,15 +52,23 @@ export function createNextcloudTalkProvider(
     id: NEXTCLOUD_TALK_ID,
     name: NEXTCLOUD_TALK_NAME,
     capabilities: { voiceOnly: false, requiresUserAuthorization: false },
-    availability() {
+    availability(orgContext) {
+      const credentials = credentialsFor(orgContext, NEXTCLOUD_TALK_ID);
+      if (credentials.kind === 'own') return { available: true };
+      if (credentials.kind === 'removed') return { available: false, reason: NEXTCLOUD_TALK_NOT_CONFIGURED };
       return nextcloudTalkAvailability(settings);
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
-      const result = await createConversation(requireAccount(), request.meetingName, core.upstreamTimeoutMs);
+      const result = await createConversation(
+        requireAccount(request.orgContext),
+        request.meetingName,
+        core.upstreamTimeoutMs,
+      );
       if (!result.ok) throw serviceFailureToError(NAMES, result.failure);
       return { url: result.value };
     },
-    async checkConnection(): Promise<CheckResult> {
+    async checkConnection(orgContext): Promise<CheckResult> {
+      const account = accountFor(orgContext);
       if (!account) return { status: 'failed', reason: 'not_configured', detail: NEXTCLOUD_TALK_NOT_CONFIGURED };
       const result = await checkAccount(account, core.upstreamTimeoutMs);
       if (result.ok) return { status: 'ok' };

@@ -4,6 +4,7 @@
  * Personal settings → Security → Devices & sessions). Available when all three are set.
  */
 import { z } from 'zod';
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import { parseProviderBaseUrl } from '../../http/baseUrl.js';
 import type { SettingsSource } from '../module.js';
 import { optionalText } from '../shared/settingsFields.js';
@@ -24,6 +25,8 @@ export interface NextcloudAccount {
   server: string;
   username: string;
   password: string;
+  /** Set when an organization chose the server (its own account, SPEC §10): connections obey SPEC §9. */
+  addressPolicy?: AddressPolicy;
 }
 
 /** The parsed settings; null fields are unset. */
@@ -44,7 +47,7 @@ export function parseNextcloudServer(raw: string): string {
 }
 
 /** A Nextcloud login name: no colon (it would end the user part of Basic auth) and no control characters. */
-const usernameSchema = z
+export const usernameSchema = z
   .string()
   .trim()
   .min(1)
