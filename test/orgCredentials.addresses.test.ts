@@ -33,7 +33,7 @@ describe.each(kinds)('addresses in organization credentials (%s)', (db) => {
       env: { CALLS_PER_MINUTE: '0' },
       async resolve(hostname): Promise<ResolvedAddress[]> {
         asked.push(hostname);
-        if (hostname === 'bbb.sneaky.test') return [{ address: '127.0.0.1', family: 4 }];
+        if (hostname.endsWith('.sneaky.test')) return [{ address: '127.0.0.1', family: 4 }];
         throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
       },
     });
@@ -80,8 +80,22 @@ describe.each(kinds)('addresses in organization credentials (%s)', (db) => {
       redirect: 'manual',
     });
     expect(join.status).toBe(502);
-    expect(asked.every((name) => name === 'bbb.sneaky.test')).toBe(true);
+    expect(asked.every((name) => name.endsWith('.sneaky.test'))).toBe(true);
     expect(asked.length).toBeGreaterThan(0);
+    expect(connections).toBe(0);
+  });
+
+  test.each([
+    ['nextcloud_talk', (url: string) => ({ server: url, username: 'bot', password: 'app-pass-1234' })],
+    ['constructor_groups', (url: string) => ({ url, access_key: 'AK1', secret_key: 'SK1' })],
+  ])('when %s names a host that resolves inside, then its check refuses it without a connection', async (id, body) => {
+    const url = `https://${id.replace('_', '-')}.sneaky.test:${port}/`;
+    const path = `/api/v1/orgs/globex/providers/${id}/credentials`;
+    const token = app.token({ org: 'globex', userId: 'o2', role: 'owner' });
+    expect((await api(app, 'PUT', path, { token, body: body('https://10.0.0.1/') })).status).toBe(400);
+    expect((await api(app, 'PUT', path, { token, body: body(url) })).status).toBe(200);
+    const check = await api(app, 'POST', `${path}/check`, { token, body: body(url) });
+    expect(check.body).toMatchObject({ status: 'failed', reason: 'address_not_allowed' });
     expect(connections).toBe(0);
   });
 });
