@@ -3,13 +3,20 @@
  * `Path=/calls` (SPEC §1); `/admin` redirects there.
  */
 import { SESSION_COOKIE } from '../auth/middleware.js';
+import type { Config } from '../config/index.js';
 import { callerOf, defineRoute, type RouteEntry } from '../http/route.js';
 import { renderAdminPage } from '../web/adminPage.js';
 import type { Assets } from '../web/assets.js';
 import { appPageReply } from '../web/layout.js';
 
+/** Where "Back to the chat" leads: the demo in local mode, the chat frontend (HOST_ORIGIN) otherwise, if known. */
+export function chatUrlOf(config: Pick<Config, 'mode' | 'hostOrigin'>): string | null {
+  return config.mode === 'local' ? '/demo' : config.hostOrigin;
+}
+
 /** Routes of the admin page. */
-export function adminRoutes(assets: Assets): RouteEntry[] {
+export function adminRoutes(assets: Assets, config: Pick<Config, 'mode' | 'hostOrigin'>): RouteEntry[] {
+  const chatUrl = chatUrlOf(config);
   return [
     defineRoute({
       method: 'get',
@@ -29,7 +36,7 @@ export function adminRoutes(assets: Assets): RouteEntry[] {
       handle(request) {
         // requireSession has verified this very cookie; it is the token the page's script uses.
         const token = request.cookie(SESSION_COOKIE) ?? '';
-        return appPageReply(renderAdminPage({ assets, identity: callerOf(request), token }));
+        return appPageReply(renderAdminPage({ assets, identity: callerOf(request), token, chatUrl }));
       },
     }),
   ];

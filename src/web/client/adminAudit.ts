@@ -1,14 +1,14 @@
 /** The admin page's audit log: the latest settings changes, newest first. */
 import { byId, errorText, objectList, stringField, type Json } from './api.js';
-import { api, cell, headerRow, orgPath, paragraph } from './adminShared.js';
+import { api, cell, headerRow, orgPath, paragraph, providerNames, scrollBox } from './adminShared.js';
+import { describeChange } from './words.js';
 
 function describeChanges(changes: unknown): string {
   if (changes === null || typeof changes !== 'object') return '';
   return Object.entries(changes as Record<string, unknown>)
     .map(([field, change]) => {
       const { from, to } = (change ?? {}) as { from?: unknown; to?: unknown };
-      const show = (value: unknown): string => (value === null || value === undefined ? 'default' : String(value));
-      return `${field}: ${show(from)} → ${show(to)}`;
+      return describeChange(field, from, to, providerNames);
     })
     .join('; ');
 }
@@ -33,7 +33,7 @@ export async function loadAudit(): Promise<void> {
       cell(row, `${stringField(actor, 'name')} (${stringField(actor, 'user_id')})`);
       cell(row, describeChanges(entry['changes']));
     }
-    container.replaceChildren(table);
+    container.replaceChildren(scrollBox(table));
   } catch (error) {
     container.replaceChildren(paragraph(`Could not load the audit log: ${errorText(error)}`));
   }

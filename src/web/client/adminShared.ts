@@ -46,3 +46,18 @@ export function paragraph(text: string): HTMLParagraphElement {
   p.textContent = text;
   return p;
 }
+
+/**
+ * Wraps a table in a box that scrolls sideways on its own, so a narrow screen never scrolls
+ * the whole page; focusable and named (by the table's caption), so keyboard users can scroll it too.
+ */
+export function scrollBox(table: HTMLTableElement): HTMLDivElement {
+  const box = document.createElement('div');
+  box.className = 'table-scroll';
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  // Named like its table, which tells it apart from the section around it.
+  box.setAttribute('aria-label', table.caption?.textContent ?? 'Table');
+  box.append(table);
+  return box;
+}
