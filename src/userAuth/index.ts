@@ -33,6 +33,8 @@ export function createUserAuth(deps: {
   upstreamTimeoutMs: number;
   logger: Logger;
   now: () => number;
+  /** Send the user's email as `login_hint` on authorize redirects (local mode, for the simulators). */
+  loginHint?: boolean;
   /**
    * Ids of the registered providers available to the caller's organization (listed by
    * `GET /api/v1/me`); by default every configured one.
@@ -47,6 +49,7 @@ export function createUserAuth(deps: {
     timeoutMs: deps.upstreamTimeoutMs,
     logger: deps.logger,
     now: deps.now,
+    loginHint: deps.loginHint ?? false,
   });
   const configured = async (): Promise<string[]> =>
     service

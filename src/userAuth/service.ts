@@ -44,6 +44,11 @@ export interface UserAuthDeps {
   timeoutMs: number;
   logger: Logger;
   now: () => number;
+  /**
+   * Send the signed-in user's email as OIDC's `login_hint` (local mode: a simulator's
+   * consent page then names who is signing in, see `src/local/simulators/consent.ts`).
+   */
+  loginHint?: boolean;
 }
 
 /** The service. */
@@ -127,7 +132,8 @@ export function createUserAuthService(deps: UserAuthDeps): UserAuthService {
         expiresAt: now() + OAUTH_STATE_TTL_MS,
       });
       const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
-      return client.authorizeUrl({ state, codeChallenge });
+      const loginHint = deps.loginHint && identity.email ? { loginHint: identity.email } : {};
+      return client.authorizeUrl({ state, codeChallenge, ...loginHint });
     },
 
     async completeAuthorization(providerId, identity, { code, state }) {

@@ -124,14 +124,12 @@ describe('the /calls/admin page on a phone in local mode', () => {
     await page.reload();
     await page.locator('#stats svg rect >> nth=1').waitFor();
     // The stacked bar draws providers in a fixed order; BigBlueButton keeps its colour.
-    const rects = await page
-      .locator('#stats svg rect')
-      .evaluateAll((elements) =>
-        elements.map((rect) => ({
-          title: rect.querySelector('title')?.textContent ?? '',
-          colour: rect.getAttribute('class'),
-        })),
-      );
+    const rects = await page.locator('#stats svg rect').evaluateAll((elements) =>
+      elements.map((rect) => ({
+        title: rect.querySelector('title')?.textContent ?? '',
+        colour: rect.getAttribute('class'),
+      })),
+    );
     expect(rects.find((rect) => rect.title.includes('BigBlueButton'))?.colour).toBe(bbbOnly);
     expect(rects.find((rect) => rect.title.includes('Jitsi Meet'))?.colour).not.toBe(bbbOnly);
     const legend = await page
