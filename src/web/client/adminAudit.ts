@@ -28,10 +28,13 @@ export async function loadAudit(): Promise<void> {
     const body = table.createTBody();
     for (const entry of entries) {
       const row = body.insertRow();
-      cell(row, stringField(entry, 'created_at').replace('T', ' ').slice(0, 19), true);
+      // Date and time on lines of their own, each kept whole.
+      const when = stringField(entry, 'created_at').slice(0, 19).split('T');
+      const header = cell(row, when[0] ?? '', true);
+      if (when[1]) header.append(document.createElement('br'), when[1]);
       const actor = (entry['actor'] ?? {}) as Json;
       cell(row, `${stringField(actor, 'name')} (${stringField(actor, 'user_id')})`);
-      cell(row, describeChanges(entry['changes']));
+      cell(row, describeChanges(entry['changes'])).className = 'long-text';
     }
     container.replaceChildren(scrollBox(table));
   } catch (error) {

@@ -21,12 +21,13 @@ export const providerNames: Record<string, string> = { disabled: 'None' };
 export const api = (method: string, path: string, body?: unknown): Promise<Json> =>
   apiRequest(method, path, { token, ...(body === undefined ? {} : { body }) });
 
-/** Adds a cell (a row header when `header`). */
-export function cell(row: HTMLTableRowElement, text: string, header = false): void {
+/** Adds a cell (a row header when `header`) and returns it. */
+export function cell(row: HTMLTableRowElement, text: string, header = false): HTMLTableCellElement {
   const element = document.createElement(header ? 'th' : 'td');
   if (header) element.scope = 'row';
   element.textContent = text;
   row.append(element);
+  return element;
 }
 
 /** Adds the column headers. */
