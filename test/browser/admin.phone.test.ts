@@ -6,6 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import {
+  axeViolations,
   focusIs,
   recordErrors,
   screenshot,
@@ -21,8 +22,12 @@ const PHONE = { width: 390, height: 844 };
 const LONG_URL = `https://jitsi.example.com/${'averylongtenantpathsegment'.repeat(6)}`;
 
 /** A phone-sized page, recording console errors. */
-async function phonePage(browser: Browser): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-  const context = await browser.newContext({ viewport: PHONE });
+async function phonePage(
+  browser: Browser,
+  options: { bypassCSP?: boolean } = {},
+): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+  // bypassCSP only to inject axe-core, as in support.ts's openPage.
+  const context = await browser.newContext({ viewport: PHONE, bypassCSP: options.bypassCSP ?? false });
   const page = await context.newPage();
   const errors: string[] = [];
   recordErrors(page, errors);
@@ -231,6 +236,24 @@ describe('the /calls/admin page on a phone in local mode', () => {
     }
     await page.getByRole('link', { name: 'Sign in on the demo' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await close();
+  });
+
+  test('when axe-core checks the phone-sized admin page with its tables and a signed-out page, then it finds no violations', async () => {
+    const { page, close } = await phonePage(browser, { bypassCSP: true });
+    await openAdmin(page, server, { org: 'axephone', userId: 'x1', name: 'Xia Axe', role: 'admin' });
+    await createCalls(page, 1);
+    await saveJitsi(page, LONG_URL);
+    await page.locator('#jitsi-status').getByText('Saved.', { exact: true }).waitFor();
+    await page.locator('#audit table').waitFor();
+    await page.reload();
+    await page.locator('#stats svg rect').first().waitFor();
+    await page.getByText('Show the numbers as a table').click();
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/calls/admin`);
+    expect(await axeViolations(page)).toEqual([]);
     await close();
   });
 });
