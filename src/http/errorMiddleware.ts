@@ -86,7 +86,7 @@ export function errorMiddleware(deps: {
 function wayOut(error: CallgateError, chatUrl: string | null, demo: boolean): string {
   if (!chatUrl) return '';
   const text = error.code === 'UNAUTHORIZED' && demo ? 'Sign in on the demo' : 'Back to the chat';
-  return `<p><a href="${escapeHtml(chatUrl)}">${text}</a></p>`;
+  return `<nav aria-label="Way out"><a href="${escapeHtml(chatUrl)}">${text}</a></nav>`;
 }
 
 /** The title and the advice of an error page: what a person can do depends on whose fault it is. */
