@@ -17,6 +17,7 @@ import {
   type LoadResult,
   type SimChild,
 } from './bench/harness.js';
+import { benchGoogleMeet, benchMicrosoftTeams, type BenchContext } from './bench/meetingProviders.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
@@ -139,10 +140,12 @@ async function addedLatency(options: {
   direct: Target;
   through: Target;
   expectStatus: number;
+  /** Concurrency levels; LEVELS by default. */
+  levels?: number[];
 }): Promise<Record<string, unknown>> {
   await load({ ...options.through, connections: 10, seconds: 2 });
   const levels: Record<string, unknown> = {};
-  for (const connections of LEVELS) {
+  for (const connections of options.levels ?? LEVELS) {
     // A fixed number of requests, so upstream requests per callgate request are exact.
     const amount = Math.max(1000, connections * 20);
     const upstream = await load({ ...options.direct, connections, amount });
@@ -365,10 +368,22 @@ async function startup(): Promise<void> {
   json['startup'] = { sqliteMs: sqlite, postgresMs: postgres };
 }
 
+/** What the per-user OAuth providers' sections (scripts/bench/meetingProviders.ts) need from here. */
+const meetingContext: BenchContext = {
+  secrets,
+  token,
+  callRequest,
+  upstreamDelayMs: UPSTREAM_DELAY_MS,
+  selectProvider,
+  addedLatency,
+};
+
 const SECTIONS: Record<string, () => Promise<void>> = {
   jitsi: jitsiThroughput,
   zoom,
   bbb: bigBlueButtonJoin,
+  google_meet: async () => void (json['googleMeet'] = await benchGoogleMeet(meetingContext)),
+  microsoft_teams: async () => void (json['microsoftTeams'] = await benchMicrosoftTeams(meetingContext)),
   memory,
   startup,
 };
