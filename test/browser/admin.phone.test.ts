@@ -42,10 +42,10 @@ async function openAdmin(page: Page, server: LocalServer, user: DemoUser): Promi
   await page.locator('#provider-jitsi_meet').waitFor();
 }
 
-/** Creates calls with the page's own token, as a chat frontend would. */
+/** Creates calls with the demo's identity token (kept in sessionStorage), as a chat frontend would. */
 async function createCalls(page: Page, count: number): Promise<void> {
   const statuses = await page.evaluate(async (n) => {
-    const token = document.querySelector<HTMLMetaElement>('meta[name="callgate-token"]')?.content ?? '';
+    const token = sessionStorage.getItem('callgate-demo-token') ?? '';
     const results: number[] = [];
     for (let i = 0; i < n; i += 1) {
       const response = await fetch('/api/v1/calls', {

@@ -14,6 +14,7 @@ import {
   postgresOAuthStates,
   postgresOrgSettings,
   postgresUserTokens,
+  postgresWebhookDeliveries,
   SETTINGS_CHANNEL,
   transaction,
 } from './repositories.js';
@@ -107,6 +108,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     oauthStates: postgresOAuthStates(pool),
     userTokens: postgresUserTokens(pool),
     counters: postgresCounters(pool),
+    webhookDeliveries: postgresWebhookDeliveries(pool),
   };
   try {
     await startListening();
