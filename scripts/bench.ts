@@ -3,7 +3,7 @@
  * prints a table and JSON, and writes BENCHMARKS.md. Sections can be chosen:
  *   npm run bench -- jitsi
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mintToken } from '../src/auth/identity.js';
 import { signBbbQuery } from '../src/providers/bigbluebutton/checksum.js';
@@ -116,7 +116,8 @@ async function jitsiThroughput(): Promise<void> {
 }
 
 const UPSTREAM_DELAY_MS = Number(process.env['BENCH_UPSTREAM_DELAY_MS'] ?? 20);
-const LEVELS = [1, 50, 200];
+/** Client counts of the added-latency runs; `BENCH_LEVELS=1,50` picks fewer. */
+const LEVELS = (process.env['BENCH_LEVELS'] ?? '1,50,200').split(',').map(Number);
 
 /** One request for autocannon. */
 interface Target {
@@ -137,18 +138,23 @@ async function addedLatency(options: {
   sim: SimChild;
   /** callgate's process id, to read its CPU time. */
   pid: number;
-  direct: Target;
+  /** The provider requests one callgate request makes; several are measured apart and their latencies added. */
+  direct: Target | Target[];
   through: Target;
   expectStatus: number;
   /** Concurrency levels; LEVELS by default. */
   levels?: number[];
 }): Promise<Record<string, unknown>> {
+  const directs = Array.isArray(options.direct) ? options.direct : [options.direct];
   await load({ ...options.through, connections: 10, seconds: 2 });
   const levels: Record<string, unknown> = {};
   for (const connections of options.levels ?? LEVELS) {
     // A fixed number of requests, so upstream requests per callgate request are exact.
     const amount = Math.max(1000, connections * 20);
-    const upstream = await load({ ...options.direct, connections, amount });
+    const parts: LoadResult[] = [];
+    for (const direct of directs) parts.push(await load({ ...direct, connections, amount }));
+    // The provider's own time for the whole call: the sum of its requests' times.
+    const upstream = parts.reduce((sum, part) => ({ ...sum, p50: sum.p50 + part.p50, p99: sum.p99 + part.p99 }));
     options.sim.reset();
     const cpuBefore = cpuMilliseconds(options.pid);
     const through = await load({ ...options.through, connections, amount });
@@ -304,6 +310,164 @@ async function zoom(): Promise<void> {
   }
 }
 
+/**
+ * Webex (user OAuth): POST /api/v1/calls makes a public room, then an ad-hoc meeting in it.
+ * The simulator's own time is that of the same two requests sent straight at it.
+ */
+async function webex(): Promise<void> {
+  const clientSecret = randomBytes(16).toString('hex');
+  const sim = await forkSimulator(['webex', String(UPSTREAM_DELAY_MS), clientSecret]);
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir({ ...secrets, video_webex_client_secret: clientSecret }),
+    env: {
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      CALLS_PER_MINUTE: '0',
+      VIDEO_WEBEX_CLIENT_ID: 'bench-webex-client',
+      VIDEO_WEBEX_API_URL: sim.url,
+    },
+  });
+  try {
+    // A token straight from the simulator for the direct requests (authorize is auto-approved).
+    const redirectUri = 'http://127.0.0.1/bench';
+    const authorize = await fetch(
+      `${sim.url}authorize?${new URLSearchParams({
+        client_id: 'bench-webex-client',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'meeting:schedules_write spark:all',
+      })}`,
+      { redirect: 'manual' },
+    );
+    const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const grant = (await (
+      await fetch(`${sim.url}access_token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          client_id: 'bench-webex-client',
+          client_secret: clientSecret,
+        }),
+      })
+    ).json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${grant.access_token}`, 'content-type': 'application/json' };
+    const roomBody = JSON.stringify({ title: 'bench', isPublic: true, description: 'bench' });
+    const room = (await (await fetch(`${sim.url}rooms`, { method: 'POST', headers, body: roomBody })).json()) as {
+      id: string;
+    };
+    const direct: Target[] = [
+      { url: `${sim.url}rooms`, method: 'POST', headers, body: roomBody },
+      {
+        url: `${sim.url}meetings`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ adhoc: true, roomId: room.id, title: 'bench' }),
+      },
+    ];
+    await selectProvider(callgate.url, 'webex');
+    // The user authorizes once: register → (auto-approved) authorize → complete.
+    const cookie = { cookie: `callgate_session=${token}` };
+    const register = await fetch(`${callgate.url}/calls/webex/register`, { headers: cookie, redirect: 'manual' });
+    const approved = await fetch(register.headers.get('location') ?? '', { redirect: 'manual' });
+    const complete = await fetch(approved.headers.get('location') ?? '', { headers: cookie });
+    if (complete.status !== 200) throw new Error(`Webex authorization failed: ${complete.status}`);
+    json['webex'] = await addedLatency({
+      section: 'webex',
+      label: 'POST /api/v1/calls (room + meeting)',
+      sim,
+      pid: callgate.process.pid ?? 0,
+      direct,
+      through: { url: `${callgate.url}/api/v1/calls`, ...callRequest },
+      expectStatus: 200,
+    });
+  } finally {
+    await Promise.all([callgate.stop(), sim.stop()]);
+  }
+}
+
+/** The two server-account providers of SPEC §4a are measured at 1 and 50 clients. */
+const SERVER_ACCOUNT_LEVELS = [1, 50];
+
+/** Nextcloud Talk: POST /api/v1/calls creates a public conversation with the service account. */
+async function nextcloudTalk(): Promise<void> {
+  const password = randomBytes(16).toString('hex');
+  const sim = await forkSimulator(['nextcloud', String(UPSTREAM_DELAY_MS), password]);
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir({ ...secrets, nextcloud_talk_password: password }),
+    env: {
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      CALLS_PER_MINUTE: '0',
+      NEXTCLOUD_SERVER: sim.url,
+      NEXTCLOUD_TALK_USERNAME: 'bench',
+    },
+  });
+  try {
+    await selectProvider(callgate.url, 'nextcloud_talk');
+    json['nextcloudTalk'] = await addedLatency({
+      section: 'nc-talk',
+      label: 'POST /api/v1/calls',
+      sim,
+      pid: callgate.process.pid ?? 0,
+      // The same conversation request, sent straight at the simulator.
+      direct: {
+        url: `${sim.url}ocs/v2.php/apps/spreed/api/v4/room`,
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}`,
+          'ocs-apirequest': 'true',
+          accept: 'application/json',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ roomType: 3, roomName: 'bench' }),
+      },
+      through: { url: `${callgate.url}/api/v1/calls`, ...callRequest },
+      expectStatus: 200,
+      levels: SERVER_ACCOUNT_LEVELS,
+    });
+  } finally {
+    await Promise.all([callgate.stop(), sim.stop()]);
+  }
+}
+
+/** Constructor Groups: POST /api/v1/calls gets the creator's room with the hashed API key. */
+async function constructorGroups(): Promise<void> {
+  const secretKey = randomBytes(16).toString('hex');
+  const accessKey = 'bench-access-key';
+  const sim = await forkSimulator(['constructor', String(UPSTREAM_DELAY_MS), secretKey]);
+  const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    cwd: productionDir({
+      ...secrets,
+      constructor_groups_access_key: accessKey,
+      constructor_groups_secret_key: secretKey,
+    }),
+    env: { PORT: '0', LOG_LEVEL: 'warn', CALLS_PER_MINUTE: '0', CONSTRUCTOR_GROUPS_URL: sim.url },
+  });
+  try {
+    await selectProvider(callgate.url, 'constructor_groups');
+    const digest = createHash('sha256').update(`${accessKey}|${secretKey}`).digest('hex');
+    json['constructorGroups'] = await addedLatency({
+      section: 'cgroups',
+      label: 'POST /api/v1/calls',
+      sim,
+      pid: callgate.process.pid ?? 0,
+      direct: {
+        url: `${sim.url}room/default`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessKey}|${digest}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ creator_email: 'user1@bench.example', name: 'bench', fallback_name: 'Bench (bench-1)' }),
+      },
+      through: { url: `${callgate.url}/api/v1/calls`, ...callRequest },
+      expectStatus: 200,
+      levels: SERVER_ACCOUNT_LEVELS,
+    });
+  } finally {
+    await Promise.all([callgate.stop(), sim.stop()]);
+  }
+}
+
 /** CPU time (user + system) a process has used, from /proc, in milliseconds. */
 function cpuMilliseconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -381,9 +545,12 @@ const meetingContext: BenchContext = {
 const SECTIONS: Record<string, () => Promise<void>> = {
   jitsi: jitsiThroughput,
   zoom,
+  webex,
   bbb: bigBlueButtonJoin,
   google_meet: async () => void (json['googleMeet'] = await benchGoogleMeet(meetingContext)),
   microsoft_teams: async () => void (json['microsoftTeams'] = await benchMicrosoftTeams(meetingContext)),
+  nextcloud: nextcloudTalk,
+  cgroups: constructorGroups,
   memory,
   startup,
 };
