@@ -14,7 +14,7 @@ import { requestLog } from './http/requestLog.js';
 import { demoRoutes } from './local/demo.js';
 import { mountLocalRouters, type LocalRouter } from './local/index.js';
 import { buildOpenApi } from './openapi.js';
-import { adminRoutes } from './routes/admin.js';
+import { adminRoutes, chatUrlOf } from './routes/admin.js';
 import { callRoutes } from './routes/calls.js';
 import { opsRoutes } from './routes/ops.js';
 import { orgCredentialRoutes } from './routes/orgCredentials.js';
@@ -52,7 +52,7 @@ export function appRoutes(services: Services, assets: Assets, options: { clientD
     ...orgCredentialRoutes(services),
     ...callRoutes(services),
     ...services.providerRoutes,
-    ...adminRoutes(assets, services.pageTokens, credentialFormProviders(services)),
+    ...adminRoutes(assets, services.pageTokens, services.config, credentialFormProviders(services)),
     ...demoRoutes(services, assets),
   );
   return routes;
@@ -107,6 +107,8 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
       logger: services.logger,
       loginUrl: services.config.loginUrl,
       publicUrl: services.config.publicUrl,
+      chatUrl: chatUrlOf(services.config),
+      demo: services.config.mode === 'local',
     }),
   );
   return app;

@@ -81,6 +81,8 @@ export function createServices(options: ServiceOptions): Services {
     startsPerMinute: config.callsPerMinute,
     logger: logger.child({ module: 'user-authorization' }),
     now,
+    // Local mode's simulators show the signed-in user on their consent pages.
+    loginHint: config.mode === 'local',
     // Runs per request, long after the registry and org settings below exist.
     async availableProviders(identity: Identity) {
       const context = orgContext(await orgSettings.get(identity.org));

@@ -184,3 +184,39 @@ describe('production mode web pages', () => {
     expect(patch.body['code']).toBe('FORBIDDEN');
   });
 });
+
+describe('production mode ways back to the chat', () => {
+  const hostOrigin = 'https://chat.example.com';
+  let withHost: TestApp;
+  let withoutHost: TestApp;
+  beforeAll(async () => {
+    withHost = await startApp({ env: { HOST_ORIGIN: hostOrigin } });
+    withoutHost = await startApp();
+  });
+  afterAll(async () => {
+    await withHost.close();
+    await withoutHost.close();
+  });
+
+  test('when HOST_ORIGIN is set, then the admin page and error pages link back to the chat, and never to the demo', async () => {
+    const token = withHost.token({ role: 'admin' });
+    const page = await api(withHost, 'GET', '/calls/admin', { headers: { cookie: `callgate_session=${token}` } });
+    expect(page.text).toContain(`<a href="${hostOrigin}">Back to the chat</a>`);
+    for (const path of ['/calls/admin', '/calls/jitsi/join?t=x', '/calls/bigbluebutton/join?t=x']) {
+      const refused = await api(withHost, 'GET', path);
+      expect(refused.status).toBe(401);
+      expect(refused.text).toContain(`<a href="${hostOrigin}">Back to the chat</a>`);
+      expect(refused.text).not.toContain('/demo');
+    }
+  });
+
+  test('when HOST_ORIGIN is not set, then there is no back link to guess', async () => {
+    const token = withoutHost.token({ role: 'admin' });
+    const page = await api(withoutHost, 'GET', '/calls/admin', { headers: { cookie: `callgate_session=${token}` } });
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('Back to the chat');
+    const refused = await api(withoutHost, 'GET', '/calls/admin');
+    expect(refused.status).toBe(401);
+    expect(refused.text).not.toMatch(/<a href=/);
+  });
+});

@@ -6,7 +6,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { CallgateError, INTERNAL_MESSAGE, isCallgateError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { renderPage } from '../web/html.js';
+import { escapeHtml, renderPage } from '../web/html.js';
 
 /** Converts body-parser and other foreign errors into CallgateErrors. */
 export function toCallgateError(error: unknown): CallgateError {
@@ -52,6 +52,10 @@ export function errorMiddleware(deps: {
   logger: Logger;
   loginUrl: string | null;
   publicUrl: string;
+  /** Where an error page's way out leads (the demo in local mode, HOST_ORIGIN otherwise); null for none. */
+  chatUrl: string | null;
+  /** Local mode: the chat is the demo, where anyone can sign in. */
+  demo: boolean;
 }): ErrorRequestHandler {
   return (raw: unknown, req: Request, res: Response, next) => {
     if (res.headersSent) {
@@ -76,12 +80,21 @@ export function errorMiddleware(deps: {
       return;
     }
     const page = pageText(error);
-    res
-      .type('html')
-      .send(
-        renderPage({ title: page.title, paragraphs: [error.expose ? error.message : INTERNAL_MESSAGE, page.hint] }),
-      );
+    res.type('html').send(
+      renderPage({
+        title: page.title,
+        paragraphs: [error.expose ? error.message : INTERNAL_MESSAGE, page.hint],
+        trustedHtml: wayOut(error, deps.chatUrl, deps.demo),
+      }),
+    );
   };
+}
+
+/** A link back to where a person came from, so an error page is never a dead end. */
+function wayOut(error: CallgateError, chatUrl: string | null, demo: boolean): string {
+  if (!chatUrl) return '';
+  const text = error.code === 'UNAUTHORIZED' && demo ? 'Sign in on the demo' : 'Back to the chat';
+  return `<nav aria-label="Way out"><a href="${escapeHtml(chatUrl)}">${text}</a></nav>`;
 }
 
 /** The title and the advice of an error page: what a person can do depends on whose fault it is. */

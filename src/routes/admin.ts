@@ -3,18 +3,26 @@
  * `Path=/calls` (SPEC §1); `/admin` redirects there.
  */
 import type { PageTokens } from '../auth/pageToken.js';
+import type { Config } from '../config/index.js';
 import { callerOf, defineRoute, type RouteEntry } from '../http/route.js';
 import { renderAdminPage } from '../web/adminPage.js';
 import type { Assets } from '../web/assets.js';
 import { renderCredentialsSection, type CredentialsSectionProvider } from '../web/credentialsSection.js';
 import { appPageReply } from '../web/layout.js';
 
+/** Where "Back to the chat" leads: the demo in local mode, the chat frontend (HOST_ORIGIN) otherwise, if known. */
+export function chatUrlOf(config: Pick<Config, 'mode' | 'hostOrigin'>): string | null {
+  return config.mode === 'local' ? '/demo' : config.hostOrigin;
+}
+
 /** Routes of the admin page. */
 export function adminRoutes(
   assets: Assets,
   pageTokens: PageTokens,
+  config: Pick<Config, 'mode' | 'hostOrigin'>,
   credentials: readonly CredentialsSectionProvider[] = [],
 ): RouteEntry[] {
+  const chatUrl = chatUrlOf(config);
   return [
     defineRoute({
       method: 'get',
@@ -36,7 +44,9 @@ export function adminRoutes(
         // this org, for at most 15 minutes (SPEC §9).
         const identity = callerOf(request);
         const credentialsHtml = renderCredentialsSection(identity, credentials);
-        return appPageReply(renderAdminPage({ assets, identity, token: pageTokens.mint(identity), credentialsHtml }));
+        return appPageReply(
+          renderAdminPage({ assets, identity, token: pageTokens.mint(identity), chatUrl, credentialsHtml }),
+        );
       },
     }),
   ];

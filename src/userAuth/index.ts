@@ -34,6 +34,8 @@ export function createUserAuth(deps: {
   upstreamTimeoutMs: number;
   logger: Logger;
   now: () => number;
+  /** Send the user's email as `login_hint` on authorize redirects (local mode, for the simulators). */
+  loginHint?: boolean;
   /** Authorization starts a user may make per minute; 0: no limit (SPEC §9). */
   startsPerMinute: number;
   /**
@@ -50,6 +52,7 @@ export function createUserAuth(deps: {
     timeoutMs: deps.upstreamTimeoutMs,
     logger: deps.logger,
     now: deps.now,
+    loginHint: deps.loginHint ?? false,
     startLimiter: createRateLimiter({
       counters: deps.store.counters,
       perMinute: deps.startsPerMinute,

@@ -27,8 +27,8 @@ export class InvalidGrantError extends Error {
 
 /** The OAuth operations the service needs. */
 export interface OAuthClient {
-  /** The authorize URL for one redirect. */
-  authorizeUrl(options: { state: string; codeChallenge: string }): string;
+  /** The authorize URL for one redirect; `loginHint` becomes OIDC's `login_hint`. */
+  authorizeUrl(options: { state: string; codeChallenge: string; loginHint?: string }): string;
   /** Exchanges an authorization code (checked against state and PKCE verifier). */
   exchangeCode(options: { code: string; state: string; codeVerifier: string }): Promise<UserTokenGrant>;
   /** Refreshes; throws InvalidGrantError when the refresh token is spent or revoked. */
@@ -90,12 +90,13 @@ export function createOAuthClient(
   const mapError = (error: unknown): CallgateError => oauthError(error, texts);
 
   return {
-    authorizeUrl({ state, codeChallenge }) {
+    authorizeUrl({ state, codeChallenge, loginHint }) {
       return client
         .buildAuthorizationUrl(config, {
           redirect_uri: options.redirectUri,
           ...(spec.scope ? { scope: spec.scope } : {}),
           ...spec.extraAuthorizeParams,
+          ...(loginHint ? { login_hint: loginHint } : {}),
           state,
           code_challenge: codeChallenge,
           code_challenge_method: 'S256',

@@ -53,6 +53,11 @@ export interface UserAuthDeps {
   timeoutMs: number;
   logger: Logger;
   now: () => number;
+  /**
+   * Send the signed-in user's email as OIDC's `login_hint` (local mode: a simulator's
+   * consent page then names who is signing in, see `src/local/simulators/consent.ts`).
+   */
+  loginHint?: boolean;
   /** Limits authorization starts per user (CALLS_PER_MINUTE; SPEC §9). */
   startLimiter?: RateLimiter;
 }
@@ -140,7 +145,8 @@ export function createUserAuthService(deps: UserAuthDeps): UserAuthService {
       });
       await deps.oauthStates.keepNewest(identity.org, identity.userId, MAX_PENDING_STATES);
       const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
-      return client.authorizeUrl({ state, codeChallenge });
+      const loginHint = deps.loginHint && identity.email ? { loginHint: identity.email } : {};
+      return client.authorizeUrl({ state, codeChallenge, ...loginHint });
     },
 
     async completeAuthorization(providerId, identity, { code, state }) {

@@ -11,11 +11,15 @@ import type { Assets } from './assets.js';
 import { escapeHtml } from './html.js';
 import { renderAppPage } from './layout.js';
 
-/** Renders the admin page for the signed-in caller. */
+/**
+ * Renders the admin page for the signed-in caller. `chatUrl` is where "Back to the chat"
+ * leads (the demo in local mode, HOST_ORIGIN in production); null shows no link.
+ */
 export function renderAdminPage(options: {
   assets: Assets;
   identity: Identity;
   token: string;
+  chatUrl: string | null;
   /** The own-provider-accounts section (credentialsSection.ts); empty when the feature is off. */
   credentialsHtml?: string;
 }): string {
@@ -33,6 +37,7 @@ export function renderAdminPage(options: {
       <p class="app-name">callgate</p>
       <p class="who">Signed in as <strong>${escapeHtml(identity.name)}</strong> (${escapeHtml(identity.role)})
         in <strong>${org}</strong></p>
+      ${options.chatUrl ? `<nav class="back" aria-label="Chat"><a href="${escapeHtml(options.chatUrl)}">Back to the chat</a></nav>` : ''}
     </header>
     <main id="main">
       <h1>Video call settings for ${org}</h1>

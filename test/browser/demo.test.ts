@@ -62,6 +62,36 @@ describe('the /demo page in local mode', () => {
     await context.close();
   });
 
+  test('when a call is posted, then it names the meeting and the provider, and stays for the session', async () => {
+    const { context, page, errors } = await openPage(browser);
+    await signIn(page, server, { org: 'keepco', userId: '9', name: 'Kay Keep', role: 'admin' });
+    await page.getByLabel('Meeting name').fill('Design review');
+    await page.getByRole('button', { name: 'Start video call' }).click();
+    const message = page.locator('#messages li .message-body');
+    await message.locator('a').waitFor();
+    expect(await message.textContent()).toBe('Video call “Design review” on Jitsi Meet. Join video call.');
+    const href = await message.locator('a').getAttribute('href');
+
+    await page.reload();
+    await page.getByRole('heading', { name: '#general' }).waitFor();
+    await message.locator('a').waitFor();
+    expect(await page.locator('#messages li').count()).toBe(1);
+    expect(await message.locator('a').getAttribute('href')).toBe(href);
+
+    await page.getByRole('link', { name: 'Organization call settings' }).click();
+    await page.waitForURL('**/calls/admin');
+    await page.getByRole('link', { name: 'Back to the chat' }).click();
+    await page.waitForURL('**/demo');
+    await message.locator('a').waitFor();
+    expect(await message.textContent()).toBe('Video call “Design review” on Jitsi Meet. Join video call.');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await page.locator('#messages li').count()).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   test('when only the keyboard is used, then a user can sign in and start a voice call', async () => {
     const { context, page, errors } = await openPage(browser);
     await page.goto(`${server.url}/demo`);

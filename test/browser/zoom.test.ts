@@ -70,6 +70,9 @@ describe('Zoom authorization from /demo in local mode', () => {
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${server.url}/calls/zoom/complete`);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('state')).toMatch(/^\S{16,}$/);
+    // The simulated Zoom names who signed in on the demo, not a fixed user.
+    expect(authorize.searchParams.get('login_hint')).toBe('z1@zoomco.example');
+    await popup.getByText('callgate would like to create meetings as z1@zoomco.example.').waitFor();
     await screenshot(popup, 'zoom-authorize');
 
     const closed = popup.waitForEvent('close');

@@ -1,6 +1,7 @@
 /** The admin page's settings: provider choice, connection test and the organization's Jitsi server. */
 import { ApiError, byId, errorText, objectList, showStatus, stringField, type Json } from './api.js';
 import { api, orgPath, providerNames } from './adminShared.js';
+import { checkReasonText, fieldErrorText } from './words.js';
 
 const providerForm = byId<HTMLFormElement>('provider-form');
 const providerOptions = byId('provider-options');
@@ -10,13 +11,30 @@ const jitsiForm = byId<HTMLFormElement>('jitsi-form');
 const jitsiInput = byId<HTMLInputElement>('jitsi-url');
 const jitsiError = byId('jitsi-error');
 const jitsiStatus = byId('jitsi-status');
+/** The provider as last loaded or saved, to tell a test of an unsaved choice apart. */
+let savedProvider = '';
 
 function selectedProvider(): string {
   return providerForm.querySelector<HTMLInputElement>('input[name="video_chat_provider"]:checked')?.value ?? '';
 }
 
+/** Empties every result of an earlier action, so nothing on screen describes a state that has moved on. */
+function clearResults(): void {
+  for (const element of [providerStatus, checkResult, jitsiStatus]) showStatus(element, '');
+  setJitsiError('');
+}
+
+function setJitsiError(text: string): void {
+  jitsiError.textContent = text;
+  if (text) jitsiInput.setAttribute('aria-invalid', 'true');
+  else jitsiInput.removeAttribute('aria-invalid');
+}
+
 function renderProviders(providers: Json[], settings: Json): void {
   const current = stringField(settings, 'video_chat_provider');
+  savedProvider = current;
+  // Re-rendering replaces the radios: keep the keyboard where it was (e.g. after Enter saved).
+  const focused = document.activeElement instanceof HTMLInputElement ? document.activeElement.id : '';
   const options = providers.map((provider) => {
     const id = stringField(provider, 'id');
     const name = stringField(provider, 'name', id);
@@ -46,6 +64,7 @@ function renderProviders(providers: Json[], settings: Json): void {
     return wrapper;
   });
   providerOptions.replaceChildren(...options);
+  if (focused) providerOptions.querySelector<HTMLInputElement>(`#${CSS.escape(focused)}`)?.focus();
 }
 
 function renderJitsi(settings: Json): void {
@@ -70,6 +89,7 @@ export function wireSettingsForms(afterChange: () => Promise<void>): void {
       showStatus(providerStatus, 'Choose a provider first.', 'error');
       return;
     }
+    clearResults();
     showStatus(providerStatus, 'Saving…');
     void (async () => {
       try {
@@ -89,13 +109,21 @@ export function wireSettingsForms(afterChange: () => Promise<void>): void {
     })();
   });
 
+  // A result about the previous choice would now describe the wrong provider.
+  providerOptions.addEventListener('change', () => {
+    showStatus(providerStatus, '');
+    showStatus(checkResult, '');
+  });
+
   byId('provider-check').addEventListener('click', () => {
     const provider = selectedProvider();
+    clearResults();
     if (!provider || provider === 'disabled') {
       showStatus(checkResult, 'Calls are turned off: choose a provider to test its connection.', 'error');
       return;
     }
-    const name = providerNames[provider] ?? provider;
+    const unsaved = provider === savedProvider ? '' : ' (not saved yet)';
+    const name = `${providerNames[provider] ?? provider}${unsaved}`;
     showStatus(checkResult, `Testing the connection to ${name}…`);
     void (async () => {
       try {
@@ -103,9 +131,9 @@ export function wireSettingsForms(afterChange: () => Promise<void>): void {
         if (stringField(result, 'status') === 'ok') {
           showStatus(checkResult, `${name}: connection OK.`, 'ok');
         } else {
-          const reason = stringField(result, 'reason', 'unknown');
+          const reason = checkReasonText(stringField(result, 'reason'));
           const detail = stringField(result, 'detail');
-          showStatus(checkResult, `${name}: connection failed (${reason}).${detail ? ` ${detail}` : ''}`, 'error');
+          showStatus(checkResult, `${name}: connection failed: ${reason}.${detail ? ` ${detail}` : ''}`, 'error');
         }
       } catch (error) {
         showStatus(checkResult, `${name}: ${errorText(error)}`, 'error');
@@ -113,16 +141,10 @@ export function wireSettingsForms(afterChange: () => Promise<void>): void {
     })();
   });
 
-  function setJitsiError(text: string): void {
-    jitsiError.textContent = text;
-    if (text) jitsiInput.setAttribute('aria-invalid', 'true');
-    else jitsiInput.removeAttribute('aria-invalid');
-  }
-
   jitsiForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = jitsiInput.value.trim();
-    setJitsiError('');
+    clearResults();
     showStatus(jitsiStatus, 'Saving…');
     void (async () => {
       try {
@@ -132,7 +154,7 @@ export function wireSettingsForms(afterChange: () => Promise<void>): void {
         await afterChange();
       } catch (error) {
         if (error instanceof ApiError && stringField(error.body, 'field') === 'jitsi_server_url') {
-          setJitsiError(error.message);
+          setJitsiError(fieldErrorText('jitsi_server_url', error.message));
           showStatus(jitsiStatus, '');
           jitsiInput.focus();
         } else {

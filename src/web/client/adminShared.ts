@@ -21,12 +21,13 @@ export const providerNames: Record<string, string> = { disabled: 'None' };
 export const api = (method: string, path: string, body?: unknown): Promise<Json> =>
   apiRequest(method, path, { token, ...(body === undefined ? {} : { body }) });
 
-/** Adds a cell (a row header when `header`). */
-export function cell(row: HTMLTableRowElement, text: string, header = false): void {
+/** Adds a cell (a row header when `header`) and returns it. */
+export function cell(row: HTMLTableRowElement, text: string, header = false): HTMLTableCellElement {
   const element = document.createElement(header ? 'th' : 'td');
   if (header) element.scope = 'row';
   element.textContent = text;
   row.append(element);
+  return element;
 }
 
 /** Adds the column headers. */
@@ -45,4 +46,19 @@ export function paragraph(text: string): HTMLParagraphElement {
   const p = document.createElement('p');
   p.textContent = text;
   return p;
+}
+
+/**
+ * Wraps a table in a box that scrolls sideways on its own, so a narrow screen never scrolls
+ * the whole page; focusable and named (by the table's caption), so keyboard users can scroll it too.
+ */
+export function scrollBox(table: HTMLTableElement): HTMLDivElement {
+  const box = document.createElement('div');
+  box.className = 'table-scroll';
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  // Named like its table, which tells it apart from the section around it.
+  box.setAttribute('aria-label', table.caption?.textContent ?? 'Table');
+  box.append(table);
+  return box;
 }

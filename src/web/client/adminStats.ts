@@ -1,7 +1,7 @@
 /** The admin page's call statistics: a stacked bar chart as inline SVG, with the numbers as a table. */
 import { byId, errorText, objectList, stringField } from './api.js';
-import { describeSeries, fillDays, type CallSeries, type DailyCount } from './chart.js';
-import { api, cell, headerRow, orgPath, paragraph, providerNames } from './adminShared.js';
+import { describeSeries, fillDays, seriesColour, yTicks, type CallSeries, type DailyCount } from './chart.js';
+import { api, cell, headerRow, orgPath, paragraph, providerNames, scrollBox } from './adminShared.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -14,18 +14,26 @@ function svgElement<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
-/** A stacked bar chart as inline SVG, named by a title and described by a summary sentence. */
+/** Colour class of a provider's series: by id, so it never changes with the data shown. */
+function colourClass(provider: string): string {
+  const known = Object.keys(providerNames).filter((id) => id !== 'disabled');
+  return `series-${seriesColour(provider, known)}`;
+}
+
+/** A stacked bar chart as inline SVG with a y-axis, named by a title and described by a summary sentence. */
 function chartSvg(series: CallSeries, summary: string): SVGSVGElement {
   const barWidth = 18;
   const gap = 6;
   const plotHeight = 120;
-  const top = 16;
+  const top = 10;
   const bottom = 22;
-  const left = 8;
+  const left = 30;
   const right = 24;
   const plotWidth = series.days.length * (barWidth + gap);
   const width = left + plotWidth + right;
-  const max = Math.max(1, ...series.totals);
+  const ticks = yTicks(Math.max(0, ...series.totals));
+  const scaleTop = Math.max(1, ticks[ticks.length - 1] ?? 1);
+  const yOf = (value: number): number => top + plotHeight - (value / scaleTop) * plotHeight;
   const svg = svgElement('svg', {
     viewBox: `0 0 ${width} ${top + plotHeight + bottom}`,
     role: 'img',
@@ -37,26 +45,29 @@ function chartSvg(series: CallSeries, summary: string): SVGSVGElement {
   const desc = svgElement('desc', { id: 'chart-desc' });
   desc.textContent = summary;
   svg.append(title, desc);
-  svg.append(
-    svgElement('line', { x1: left, x2: left + plotWidth, y1: top + plotHeight, y2: top + plotHeight, class: 'axis' }),
-  );
-  const maxLabel = svgElement('text', { x: left, y: top - 4, class: 'chart-label' });
-  maxLabel.textContent = `max ${max} per day`;
-  svg.append(maxLabel);
+  const axis = svgElement('g', { class: 'y-axis' });
+  for (const tick of ticks) {
+    const y = yOf(tick);
+    axis.append(svgElement('line', { x1: left, x2: left + plotWidth, y1: y, y2: y, class: tick ? 'grid' : 'axis' }));
+    const label = svgElement('text', { x: left - 4, y: y + 3, 'text-anchor': 'end', class: 'chart-label' });
+    label.textContent = String(tick);
+    axis.append(label);
+  }
+  svg.append(axis);
   series.days.forEach((day, index) => {
     const x = left + index * (barWidth + gap);
-    let y = top + plotHeight;
-    series.providers.forEach((provider, providerIndex) => {
+    let below = 0;
+    for (const provider of series.providers) {
       const count = series.counts[provider]?.[index] ?? 0;
-      if (count === 0) return;
-      const height = (count / max) * plotHeight;
-      y -= height;
-      const rect = svgElement('rect', { x, y, width: barWidth, height, class: `series-${providerIndex % 5}` });
+      if (count === 0) continue;
+      const y = yOf(below + count);
+      const rect = svgElement('rect', { x, y, width: barWidth, height: yOf(below) - y, class: colourClass(provider) });
+      below += count;
       const tip = svgElement('title', {});
       tip.textContent = `${day}, ${providerNames[provider] ?? provider}: ${count}`;
       rect.append(tip);
       svg.append(rect);
-    });
+    }
     if (index % 7 === 0 || index === series.days.length - 1) {
       const label = svgElement('text', { x, y: top + plotHeight + 14, class: 'chart-label' });
       label.textContent = day.slice(5);
@@ -95,10 +106,10 @@ export async function loadStats(): Promise<void> {
     const summary = describeSeries(series, providerNames);
     const legend = document.createElement('ul');
     legend.className = 'legend';
-    series.providers.forEach((provider, index) => {
+    series.providers.forEach((provider) => {
       const item = document.createElement('li');
       const swatch = document.createElement('span');
-      swatch.className = `swatch series-${index % 5}`;
+      swatch.className = `swatch ${colourClass(provider)}`;
       swatch.setAttribute('aria-hidden', 'true');
       item.append(swatch, providerNames[provider] ?? provider);
       legend.append(item);
@@ -106,7 +117,7 @@ export async function loadStats(): Promise<void> {
     const details = document.createElement('details');
     const summaryElement = document.createElement('summary');
     summaryElement.textContent = 'Show the numbers as a table';
-    details.append(summaryElement, statsTable(series));
+    details.append(summaryElement, scrollBox(statsTable(series)));
     container.replaceChildren(paragraph(summary), chartSvg(series, summary), legend, details);
   } catch (error) {
     container.replaceChildren(paragraph(`Could not load call statistics: ${errorText(error)}`));

@@ -53,3 +53,34 @@ export function describeSeries(series: CallSeries, names: Record<string, string>
     .join(', ');
   return `${total} ${total === 1 ? 'call' : 'calls'} from ${first} to ${last} (${byProvider}).`;
 }
+
+/** How many colours the chart has (`.series-0` … in callgate.css). */
+export const SERIES_COLOURS = 8;
+
+/**
+ * A provider's colour, by id: its place among the server's providers (`known`, the order of
+ * `GET /api/v1/providers`), so a provider keeps its colour whichever providers the data
+ * shows; an id the server no longer offers gets one from a hash of its name.
+ */
+export function seriesColour(provider: string, known: readonly string[]): number {
+  const index = known.indexOf(provider);
+  if (index >= 0) return index % SERIES_COLOURS;
+  let hash = 0;
+  for (const char of provider) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % SERIES_COLOURS;
+}
+
+/**
+ * Values on the y-axis: 0 up to a round top at or above `max`, in at most about five steps
+ * of 1, 2 or 5 times a power of ten. No calls gives just 0.
+ */
+export function yTicks(max: number): number[] {
+  if (max <= 0) return [0];
+  const rough = max / 5;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power);
+  const top = Math.ceil(max / step) * step;
+  const ticks: number[] = [];
+  for (let value = 0; value <= top; value += step) ticks.push(value);
+  return ticks;
+}

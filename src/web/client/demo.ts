@@ -5,6 +5,7 @@
  */
 import type * as Callgate from '@callgate/client';
 import { apiRequest, ApiError, byId, errorText, showStatus, stringField, type Json } from './api.js';
+import { appendToLog, callSummary, loadLog, LOG_KEY, type PostedCall } from './demoLog.js';
 import { callMessage, parseMessage } from './messages.js';
 
 // The client is served by callgate itself, outside these page assets, and loaded at run
@@ -35,6 +36,8 @@ const callButton = byId<Callgate.CallButtonElement>('call-button');
 
 let token: string | null = null;
 let identity: DemoIdentity | null = null;
+/** Provider names by id, for the posted messages. */
+const providerNames = new Map<string, string>();
 
 function decodeIdentity(jwt: string): DemoIdentity | null {
   try {
@@ -72,6 +75,9 @@ async function showChat(jwt: string, { focus }: { focus: boolean }): Promise<voi
   token = jwt;
   identity = claims;
   callButton.getToken = () => token;
+  // The chat of this browser session: a reload or a visit to the admin page keeps it.
+  messages.replaceChildren(...loadLog(sessionStorage, claims.org).map(renderCall));
+  void loadProviderNames(jwt);
   who.textContent = `Signed in as ${claims.name} (${claims.role}) in ${claims.org}.`;
   signInSection.hidden = true;
   chatSection.hidden = false;
@@ -112,27 +118,43 @@ byId('sign-out').addEventListener('click', () => {
   identity = null;
   callButton.getToken = null;
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(LOG_KEY);
   messages.replaceChildren();
   if (jwt) void apiRequest('DELETE', '/api/v1/session', { token: jwt }).catch(() => undefined);
   showSignIn();
   byId('org').focus();
 });
 
-function postMessage(author: string, text: string): void {
+/** Names for provider ids; without them a message shows the id, which still works. */
+async function loadProviderNames(jwt: string): Promise<void> {
+  try {
+    const listed = await apiRequest('GET', '/api/v1/providers', { token: jwt });
+    for (const provider of Array.isArray(listed['providers']) ? (listed['providers'] as Json[]) : []) {
+      providerNames.set(stringField(provider, 'id'), stringField(provider, 'name'));
+    }
+  } catch {
+    // The names are a nicety of the message, not a reason to refuse the chat.
+  }
+}
+
+/** A posted call as a chat message: author and time, what call it is, and its link. */
+function renderCall(call: PostedCall): HTMLLIElement {
   const item = document.createElement('li');
   item.className = 'message';
   const head = document.createElement('p');
   head.className = 'message-head';
   const name = document.createElement('strong');
-  name.textContent = author;
+  name.textContent = call.author;
   const time = document.createElement('time');
-  const now = new Date();
-  time.dateTime = now.toISOString();
-  time.textContent = now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const at = new Date(call.at);
+  time.dateTime = call.at;
+  time.textContent = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   head.append(name, ' ', time);
   const body = document.createElement('p');
   body.className = 'message-body';
-  for (const part of parseMessage(text)) {
+  // The summary is text whatever the meeting name holds; only callMessage's link is parsed.
+  body.append(`${callSummary(call)} `);
+  for (const part of parseMessage(callMessage(call.isVideoCall, call.url))) {
     if ('href' in part) {
       const link = document.createElement('a');
       link.href = part.href;
@@ -145,7 +167,7 @@ function postMessage(author: string, text: string): void {
     }
   }
   item.append(head, body);
-  messages.append(item);
+  return item;
 }
 
 // The element starts the call (and runs any authorization popup); the chat posts the link.
@@ -153,7 +175,18 @@ callButton.messages = { posted: () => 'Call link posted.' };
 callButton.addEventListener('callgate-call', (event) => {
   event.preventDefault();
   const call = (event as CustomEvent<Callgate.StartedCall>).detail;
-  postMessage(identity?.name ?? 'You', callMessage(call.isVideoCall, call.url));
+  const author = identity?.name ?? 'You';
+  const posted: PostedCall = {
+    author,
+    at: new Date().toISOString(),
+    // What the server named it: the field, or its default "<name>'s meeting" (SPEC §4).
+    meetingName: meetingNameInput.value.trim() || `${author}'s meeting`,
+    providerName: providerNames.get(call.provider) ?? call.provider,
+    isVideoCall: call.isVideoCall,
+    url: call.url,
+  };
+  if (identity) appendToLog(sessionStorage, identity.org, posted);
+  messages.append(renderCall(posted));
 });
 meetingNameInput.addEventListener('input', () => (callButton.meetingName = meetingNameInput.value));
 callButton.meetingName = meetingNameInput.value;

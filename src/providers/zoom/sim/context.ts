@@ -25,6 +25,8 @@ export interface ZoomSimContext {
   bearer(req: Request): IssuedAccessToken | null;
   /** A form or query parameter. */
   param(req: Request, name: string): string | undefined;
+  /** The account's user with this email, added to the account when new (a hinted sign-in). */
+  userByEmail(email: string): ZoomSimUser;
   /** Whether the request carries the client's credentials in HTTP Basic. */
   clientAuthenticated(req: Request): boolean;
 }

@@ -1,12 +1,14 @@
 /**
  * The Zoom simulator's OAuth endpoints: `GET|POST /oauth/authorize` (an "Allow" page or
- * auto-approval), `POST /oauth/token` (`authorization_code` with PKCE S256,
+ * auto-approval, for the user callgate names in `login_hint`, else the account's first
+ * user), `POST /oauth/token` (`authorization_code` with PKCE S256,
  * `refresh_token` rotating and single-use like Zoom's, `account_credentials`) and
  * `POST /oauth/revoke`.
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
-import { escapeHtml, renderPage } from '../../../web/html.js';
+import { hintedLogin, renderConsentPage } from '../../../local/simulators/consent.js';
+import { renderPage } from '../../../web/html.js';
 import { token, type ZoomSimContext } from './context.js';
 
 /** Adds the OAuth endpoints to `router`. */
@@ -37,7 +39,8 @@ export function addOAuthRoutes(router: Router, sim: ZoomSimContext): void {
       return;
     }
     const target = new URL(redirectUri);
-    const user = state.users[0];
+    const hint = hintedLogin((name) => param(req, name));
+    const user = hint ? sim.userByEmail(hint) : state.users[0];
     if (approved === false || !user) {
       target.searchParams.set('error', 'access_denied');
       target.searchParams.set('state', stateParam);
@@ -45,14 +48,16 @@ export function addOAuthRoutes(router: Router, sim: ZoomSimContext): void {
       return;
     }
     if (approved === null && !options.autoApprove && param(req, 'auto') !== '1') {
-      const hidden = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']
-        .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(param(req, name) ?? '')}">`)
-        .join('');
+      const names = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method'];
+      const params = Object.fromEntries(names.map((name) => [name, param(req, name) ?? '']));
+      if (hint) params['login_hint'] = hint;
       res.type('html').send(
-        renderPage({
-          title: 'Zoom (simulated): allow callgate?',
-          paragraphs: [`callgate would like to create meetings as ${user.email}.`],
-          trustedHtml: `<form method="post" action="authorize">${hidden}<button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></form>`,
+        renderConsentPage({
+          provider: 'Zoom',
+          wants: 'create meetings',
+          who: user.email,
+          action: 'authorize',
+          params,
         }),
       );
       return;

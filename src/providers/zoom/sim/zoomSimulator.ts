@@ -143,6 +143,17 @@ export function createZoomSimulator(options: ZoomSimulatorOptions): ZoomSimulato
       const fromQuery = req.query[name];
       return typeof fromQuery === 'string' ? fromQuery : undefined;
     },
+    userByEmail(email) {
+      const known = state.users.find((user) => user.email.toLowerCase() === email.toLowerCase());
+      if (known) return known;
+      const user = {
+        id: `zoom-user-${state.users.length + 1}`,
+        accountId: state.users[0]?.accountId ?? 'zoom-account-1',
+        email,
+      };
+      state.users.push(user);
+      return user;
+    },
     clientAuthenticated(req) {
       const match = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
       if (!match?.[1]) return false;
