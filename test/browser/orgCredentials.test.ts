@@ -76,7 +76,7 @@ describe('the owner’s own provider accounts on /calls/admin', () => {
     expect(await page.locator('#cred-big_blue_button-secret-secret').textContent()).toBe(
       'Set. Leave empty to keep it.',
     );
-    await page.getByRole('cell', { name: /big_blue_button\.secret: not set → replaced/ }).waitFor();
+    await page.getByRole('cell', { name: /BigBlueButton secret: not set → replaced/ }).waitFor();
     await screenshot(page, 'admin-own-credentials');
 
     // After a reload nothing secret is on the page; saving with the secret left empty keeps it.

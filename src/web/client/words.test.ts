@@ -25,6 +25,15 @@ describe('describeChange', () => {
     );
   });
 
+  test("when an organization's own credentials changed, then the label names the provider and the field", () => {
+    expect(describeChange('big_blue_button.secret', 'not set', 'replaced', names)).toBe(
+      'BigBlueButton secret: not set → replaced',
+    );
+    expect(describeChange('big_blue_button.url', null, 'https://bbb.example.com/', names)).toBe(
+      "BigBlueButton URL: this server's default → https://bbb.example.com/",
+    );
+  });
+
   test("when a setting was reset, then the empty side reads as the server's default", () => {
     expect(describeChange('jitsi_server_url', null, 'https://meet.example.com', names)).toBe(
       "Jitsi server URL: this server's default → https://meet.example.com",

@@ -35,7 +35,17 @@ export function describeChange(field: string, from: unknown, to: unknown, names:
     const text = String(value);
     return field === 'video_chat_provider' ? providerLabel(text, names) : text;
   };
-  return `${fieldLabel(field)}: ${show(from)} → ${show(to)}`;
+  return `${changeLabel(field, names)}: ${show(from)} → ${show(to)}`;
+}
+
+/** A change's label; an org credential change is keyed `<provider id>.<field>`, e.g. "BigBlueButton secret". */
+function changeLabel(field: string, names: Record<string, string>): string {
+  const dot = field.indexOf('.');
+  if (dot < 0) return fieldLabel(field);
+  const label = fieldLabel(field.slice(dot + 1));
+  // "Secret" reads "secret" after the provider's name; an abbreviation ("URL") stays as it is.
+  const inner = /^[A-Z][a-z]/.test(label) ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label;
+  return `${providerLabel(field.slice(0, dot), names)} ${inner}`;
 }
 
 /** Validation phrasings of the API, as an admin would say them. */
