@@ -12,7 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, SimFaults } from '../../local/simulators/jsonApiFaults.js';
+import { applyFault, EndpointFaults, PLAIN_FAULT_BODIES } from '../../local/simulators/faults.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import { constructorKeyDigest } from './auth.js';
@@ -53,7 +53,7 @@ export interface ConstructorSimState {
   readonly requests: ConstructorSimRequest[];
   /** Rooms by creator email. */
   readonly rooms: Map<string, ConstructorSimRoom>;
-  readonly faults: SimFaults<ConstructorSimEndpoint>;
+  readonly faults: EndpointFaults<ConstructorSimEndpoint>;
   /** Requests of one endpoint. */
   requestsOf(endpoint: ConstructorSimEndpoint): ConstructorSimRequest[];
   /** Forgets requests, rooms and faults. */
@@ -70,7 +70,7 @@ export interface ConstructorSimulator {
 export function createConstructorGroupsSimulator(options: ConstructorSimulatorOptions): ConstructorSimulator {
   const requests: ConstructorSimRequest[] = [];
   const rooms = new Map<string, ConstructorSimRoom>();
-  const faults = new SimFaults<ConstructorSimEndpoint>();
+  const faults = new EndpointFaults<ConstructorSimEndpoint>();
   const state: ConstructorSimState = {
     accessKey: options.accessKey,
     secretKey: options.secretKey,
@@ -89,7 +89,7 @@ export function createConstructorGroupsSimulator(options: ConstructorSimulatorOp
   const begin = async (endpoint: ConstructorSimEndpoint, req: Request, res: Response): Promise<boolean> => {
     requests.push({ endpoint, authorized: checkBearer(state, req.get('authorization')), body: req.body as unknown });
     if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-    return applyFault(faults.take(endpoint), req, res);
+    return applyFault(faults.take(endpoint), req, res, PLAIN_FAULT_BODIES);
   };
 
   const router = Router();

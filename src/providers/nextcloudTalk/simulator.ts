@@ -14,7 +14,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, SimFaults } from '../../local/simulators/jsonApiFaults.js';
+import { applyFault, EndpointFaults, PLAIN_FAULT_BODIES } from '../../local/simulators/faults.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import type { NextcloudTalkSettings } from './settings.js';
@@ -59,7 +59,7 @@ export interface NextcloudSimState {
   delayMs: number;
   readonly requests: NextcloudSimRequest[];
   readonly rooms: Map<string, NextcloudSimRoom>;
-  readonly faults: SimFaults<NextcloudSimEndpoint>;
+  readonly faults: EndpointFaults<NextcloudSimEndpoint>;
   /** Requests of one endpoint. */
   requestsOf(endpoint: NextcloudSimEndpoint): NextcloudSimRequest[];
   /** Forgets requests, rooms and faults. */
@@ -80,7 +80,7 @@ const TOKEN_LENGTH = 8;
 export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions): NextcloudSimulator {
   const requests: NextcloudSimRequest[] = [];
   const rooms = new Map<string, NextcloudSimRoom>();
-  const faults = new SimFaults<NextcloudSimEndpoint>();
+  const faults = new EndpointFaults<NextcloudSimEndpoint>();
   const state: NextcloudSimState = {
     username: options.username,
     password: options.password,
@@ -107,7 +107,7 @@ export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions)
       body: req.body as unknown,
     });
     if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-    return applyFault(faults.take(endpoint), req, res);
+    return applyFault(faults.take(endpoint), req, res, PLAIN_FAULT_BODIES);
   };
 
   const router = Router();
