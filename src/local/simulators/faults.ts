@@ -191,6 +191,9 @@ export async function applyFault(
 export class EndpointFaults<Endpoint extends string> {
   private readonly queue = new FaultQueue<SimFault>();
 
+  /** `bodies`: how this provider's broken answers look. */
+  constructor(private readonly bodies: FaultBodies = PLAIN_FAULT_BODIES) {}
+
   /** Makes the next `times` requests (all, or of one endpoint) fail this way; `times` defaults to every request. */
   inject(fault: SimFault, options: { endpoint?: Endpoint; times?: number } = {}): void {
     this.queue.add(fault, {
@@ -207,6 +210,12 @@ export class EndpointFaults<Endpoint extends string> {
   /** Removes every injected fault. */
   clear(): void {
     this.queue.clear();
+  }
+
+  /** Waits `delayMs`, then applies the next fault of `endpoint`; true when the handler must stop. */
+  async apply(endpoint: Endpoint, delayMs: number, req: Request, res: Response): Promise<boolean> {
+    if (delayMs > 0) await sleep(delayMs);
+    return applyFault(this.take(endpoint), req, res, this.bodies);
   }
 }
 

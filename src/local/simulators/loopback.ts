@@ -40,3 +40,18 @@ export async function serveOnLoopback(router: Router): Promise<ServedRouter> {
   const server = await listenOnLoopback(app);
   return { url: server.origin, close: () => server.close() };
 }
+
+/**
+ * Serves `router` under `mountPath` (a server with a path) on 127.0.0.1 at an ephemeral port;
+ * unmatched requests fail loudly with a 404 naming the simulator. `url` ends with `mountPath/`.
+ */
+export async function serveUnderPath(name: string, mountPath: string, router: Router): Promise<ServedRouter> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(mountPath, router);
+  app.use((req, res) => {
+    res.status(404).type('text/plain').send(`${name}: no route for ${req.method} ${req.path}`);
+  });
+  const server = await listenOnLoopback(app);
+  return { url: `${server.origin}${mountPath}/`, close: () => server.close() };
+}

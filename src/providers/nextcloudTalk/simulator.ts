@@ -11,10 +11,9 @@
  * OCS answers are JSON when `Accept` asks for it, XML otherwise, as Nextcloud does.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, EndpointFaults, PLAIN_FAULT_BODIES } from '../../local/simulators/faults.js';
+import { EndpointFaults } from '../../local/simulators/faults.js';
+import { serveUnderPath } from '../../local/simulators/loopback.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import type { NextcloudTalkSettings } from './settings.js';
@@ -106,8 +105,7 @@ export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions)
       accept: req.get('accept'),
       body: req.body as unknown,
     });
-    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-    return applyFault(faults.take(endpoint), req, res, PLAIN_FAULT_BODIES);
+    return faults.apply(endpoint, state.delayMs, req, res);
   };
 
   const router = Router();
@@ -261,25 +259,8 @@ export async function startNextcloudTalkSimulator(
   options: NextcloudSimulatorOptions,
 ): Promise<RunningNextcloudSimulator> {
   const sim = createNextcloudTalkSimulator(options);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use('/nextcloud', sim.router);
-  app.use((req, res) => {
-    // Unmatched requests fail loudly.
-    res.status(404).type('text/plain').send(`Nextcloud simulator: no route for ${req.method} ${req.path}`);
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/nextcloud/`,
-    sim,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const served = await serveUnderPath('Nextcloud simulator', '/nextcloud', sim.router);
+  return { url: served.url, sim, close: served.close };
 }
 
 /** Local mode: the simulator stands in for whatever is not configured (SPEC §8). */
