@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import type { SimFault } from '../src/local/simulators/jsonApiFaults.js';
+import type { SimFault } from '../src/local/simulators/faults.js';
 import {
   startNextcloudTalkSimulator,
   type RunningNextcloudSimulator,

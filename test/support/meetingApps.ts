@@ -10,7 +10,7 @@ import { startGoogleMeetSimulator } from '../../src/providers/googleMeet/simulat
 import { MICROSOFT_TEAMS_SCOPE } from '../../src/providers/microsoftTeams/oauth.js';
 import { startMicrosoftTeamsSimulator } from '../../src/providers/microsoftTeams/simulator.js';
 import type { OAuthSimulator } from '../../src/providers/shared/oauthSimulator.js';
-import type { SimFaults } from '../../src/providers/shared/simulatorFaults.js';
+import type { SimFaults } from '../../src/local/simulators/faults.js';
 import { api, startApp, type TestApp } from './app.js';
 import type { DatabaseKind } from './databases.js';
 

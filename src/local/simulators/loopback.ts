@@ -1,7 +1,7 @@
 /** Starts a simulator's Express app on 127.0.0.1 (tests and tools run simulators this way). */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import express, { type Express, type Router } from 'express';
 
 /** A server listening on loopback. */
 export interface LoopbackServer {
@@ -23,4 +23,35 @@ export async function listenOnLoopback(app: Express, port = 0): Promise<Loopback
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A simulator router served on its own port. */
+export interface ServedRouter {
+  /** `http://127.0.0.1:<port>`, the simulator's base URL. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `router` on 127.0.0.1 at an ephemeral port (tests and the bench). */
+export async function serveOnLoopback(router: Router): Promise<ServedRouter> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(router);
+  const server = await listenOnLoopback(app);
+  return { url: server.origin, close: () => server.close() };
+}
+
+/**
+ * Serves `router` under `mountPath` (a server with a path) on 127.0.0.1 at an ephemeral port;
+ * unmatched requests fail loudly with a 404 naming the simulator. `url` ends with `mountPath/`.
+ */
+export async function serveUnderPath(name: string, mountPath: string, router: Router): Promise<ServedRouter> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(mountPath, router);
+  app.use((req, res) => {
+    res.status(404).type('text/plain').send(`${name}: no route for ${req.method} ${req.path}`);
+  });
+  const server = await listenOnLoopback(app);
+  return { url: `${server.origin}${mountPath}/`, close: () => server.close() };
 }

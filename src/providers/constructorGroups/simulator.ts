@@ -9,10 +9,9 @@
  * - `GET /groups/room/{id}`: a page standing in for the room.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, SimFaults } from '../../local/simulators/jsonApiFaults.js';
+import { EndpointFaults } from '../../local/simulators/faults.js';
+import { serveUnderPath } from '../../local/simulators/loopback.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import { constructorKeyDigest } from './auth.js';
@@ -53,7 +52,7 @@ export interface ConstructorSimState {
   readonly requests: ConstructorSimRequest[];
   /** Rooms by creator email. */
   readonly rooms: Map<string, ConstructorSimRoom>;
-  readonly faults: SimFaults<ConstructorSimEndpoint>;
+  readonly faults: EndpointFaults<ConstructorSimEndpoint>;
   /** Requests of one endpoint. */
   requestsOf(endpoint: ConstructorSimEndpoint): ConstructorSimRequest[];
   /** Forgets requests, rooms and faults. */
@@ -70,7 +69,7 @@ export interface ConstructorSimulator {
 export function createConstructorGroupsSimulator(options: ConstructorSimulatorOptions): ConstructorSimulator {
   const requests: ConstructorSimRequest[] = [];
   const rooms = new Map<string, ConstructorSimRoom>();
-  const faults = new SimFaults<ConstructorSimEndpoint>();
+  const faults = new EndpointFaults<ConstructorSimEndpoint>();
   const state: ConstructorSimState = {
     accessKey: options.accessKey,
     secretKey: options.secretKey,
@@ -88,8 +87,7 @@ export function createConstructorGroupsSimulator(options: ConstructorSimulatorOp
 
   const begin = async (endpoint: ConstructorSimEndpoint, req: Request, res: Response): Promise<boolean> => {
     requests.push({ endpoint, authorized: checkBearer(state, req.get('authorization')), body: req.body as unknown });
-    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-    return applyFault(faults.take(endpoint), req, res);
+    return faults.apply(endpoint, state.delayMs, req, res);
   };
 
   const router = Router();
@@ -171,25 +169,8 @@ export async function startConstructorGroupsSimulator(
   options: ConstructorSimulatorOptions,
 ): Promise<RunningConstructorSimulator> {
   const sim = createConstructorGroupsSimulator(options);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use('/api/v1', sim.router);
-  app.use((req, res) => {
-    // Unmatched requests fail loudly.
-    res.status(404).type('text/plain').send(`Constructor Groups simulator: no route for ${req.method} ${req.path}`);
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/api/v1/`,
-    sim,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const served = await serveUnderPath('Constructor Groups simulator', '/api/v1', sim.router);
+  return { url: served.url, sim, close: served.close };
 }
 
 /** Local mode: the simulator stands in for whatever is not configured (SPEC §8). */

@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
 import type { SimulatorModule } from '../module.js';
 import { createOAuthSimulator, type OAuthSimulator, type SimUser } from '../shared/oauthSimulator.js';
-import { createSimFaults, serveOnLoopback, type SimFaults } from '../shared/simulatorFaults.js';
+import { createSimFaults, type SimFaults } from '../../local/simulators/faults.js';
+import { serveOnLoopback } from '../../local/simulators/loopback.js';
 import { renderPage } from '../../web/html.js';
 import { GOOGLE_MEET_SCOPE } from './oauth.js';
 import { GOOGLE_MEET_ID, type GoogleMeetSettings } from './settings.js';
@@ -84,9 +85,19 @@ export function createGoogleMeetSimulator(options: GoogleSimulatorOptions): Goog
       },
     }),
   });
+  // One body each, built once, as the provider's error answers are the same every time.
+  const rateLimited = googleApiError(
+    429,
+    'RESOURCE_EXHAUSTED',
+    'Quota exceeded for quota metric.',
+    'RATE_LIMIT_EXCEEDED',
+  );
+  const invalidToken = googleApiError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
   const faults = createSimFaults(GOOGLE_SIM_ENDPOINTS, {
-    rateLimited: googleApiError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric.', 'RATE_LIMIT_EXCEEDED'),
-    invalidToken: googleApiError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'),
+    truncatedStart: '{"access_token":"sim_at_truncated","meetingUri":"https://',
+    garbled: '{"name":"spaces/sim","meetingUri":',
+    rateLimited: () => rateLimited,
+    invalidToken: () => invalidToken,
   });
   const spaces: GoogleSimSpace[] = [];
   const recent = new Map<string, number[]>();

@@ -16,7 +16,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { SimulatorModule } from '../module.js';
 import { createOAuthSimulator, type OAuthSimulator, type SimUser } from '../shared/oauthSimulator.js';
-import { createSimFaults, serveOnLoopback, type SimFaults } from '../shared/simulatorFaults.js';
+import { createSimFaults, type SimFaults } from '../../local/simulators/faults.js';
+import { serveOnLoopback } from '../../local/simulators/loopback.js';
 import { renderPage } from '../../web/html.js';
 import { MICROSOFT_TEAMS_SCOPE } from './oauth.js';
 import { MICROSOFT_TEAMS_ID, type MicrosoftTeamsSettings } from './settings.js';
@@ -109,9 +110,14 @@ export function createMicrosoftTeamsSimulator(options: MicrosoftSimulatorOptions
           }
         : null,
   });
+  // One body each, built once, as the provider's error answers are the same every time.
+  const rateLimited = graphError('TooManyRequests', 'Too many requests.');
+  const invalidToken = graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
   const faults = createSimFaults(MICROSOFT_SIM_ENDPOINTS, {
-    rateLimited: graphError('TooManyRequests', 'Too many requests.'),
-    invalidToken: graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'),
+    truncatedStart: '{"access_token":"sim_at_truncated","meetingUri":"https://',
+    garbled: '{"id":"sim","joinWebUrl":',
+    rateLimited: () => rateLimited,
+    invalidToken: () => invalidToken,
   });
   const meetings: MicrosoftSimMeeting[] = [];
 

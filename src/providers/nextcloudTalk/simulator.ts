@@ -11,10 +11,9 @@
  * OCS answers are JSON when `Accept` asks for it, XML otherwise, as Nextcloud does.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { Router, type Request, type Response } from 'express';
-import { applyFault, SimFaults } from '../../local/simulators/jsonApiFaults.js';
+import { EndpointFaults } from '../../local/simulators/faults.js';
+import { serveUnderPath } from '../../local/simulators/loopback.js';
 import { escapeHtml, renderPage } from '../../web/html.js';
 import type { Simulated } from '../module.js';
 import type { NextcloudTalkSettings } from './settings.js';
@@ -59,7 +58,7 @@ export interface NextcloudSimState {
   delayMs: number;
   readonly requests: NextcloudSimRequest[];
   readonly rooms: Map<string, NextcloudSimRoom>;
-  readonly faults: SimFaults<NextcloudSimEndpoint>;
+  readonly faults: EndpointFaults<NextcloudSimEndpoint>;
   /** Requests of one endpoint. */
   requestsOf(endpoint: NextcloudSimEndpoint): NextcloudSimRequest[];
   /** Forgets requests, rooms and faults. */
@@ -80,7 +79,7 @@ const TOKEN_LENGTH = 8;
 export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions): NextcloudSimulator {
   const requests: NextcloudSimRequest[] = [];
   const rooms = new Map<string, NextcloudSimRoom>();
-  const faults = new SimFaults<NextcloudSimEndpoint>();
+  const faults = new EndpointFaults<NextcloudSimEndpoint>();
   const state: NextcloudSimState = {
     username: options.username,
     password: options.password,
@@ -106,8 +105,7 @@ export function createNextcloudTalkSimulator(options: NextcloudSimulatorOptions)
       accept: req.get('accept'),
       body: req.body as unknown,
     });
-    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-    return applyFault(faults.take(endpoint), req, res);
+    return faults.apply(endpoint, state.delayMs, req, res);
   };
 
   const router = Router();
@@ -261,25 +259,8 @@ export async function startNextcloudTalkSimulator(
   options: NextcloudSimulatorOptions,
 ): Promise<RunningNextcloudSimulator> {
   const sim = createNextcloudTalkSimulator(options);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use('/nextcloud', sim.router);
-  app.use((req, res) => {
-    // Unmatched requests fail loudly.
-    res.status(404).type('text/plain').send(`Nextcloud simulator: no route for ${req.method} ${req.path}`);
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/nextcloud/`,
-    sim,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const served = await serveUnderPath('Nextcloud simulator', '/nextcloud', sim.router);
+  return { url: served.url, sim, close: served.close };
 }
 
 /** Local mode: the simulator stands in for whatever is not configured (SPEC §8). */

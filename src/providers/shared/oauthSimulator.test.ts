@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { createOAuthSimulator, type OAuthSimulator } from './oauthSimulator.js';
-import { serveOnLoopback, type LoopbackServer } from './simulatorFaults.js';
+import { serveOnLoopback, type ServedRouter as LoopbackServer } from '../../local/simulators/loopback.js';
 
 const CLIENT = { clientId: 'client-1', clientSecret: 'secret-1' };
 const REDIRECT = 'https://callgate.example/calls/x/complete';

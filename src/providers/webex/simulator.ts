@@ -15,7 +15,7 @@ export {
   type WebexSimulatorOptions,
   type WebexSimState,
 } from './sim/webexSimulator.js';
-export type { SimFailure } from './sim/faults.js';
+export type { SimFault as SimFailure } from '../../local/simulators/faults.js';
 
 /** Points Webex at a simulator unless a client id and secret are configured. */
 export function simulate(

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { escapeHtml, renderPage } from '../../../web/html.js';
-import type { SimFaults } from './faults.js';
+import type { SimFaults } from '../../../local/simulators/faults.js';
 
 /** What the OAuth endpoints are built from. */
 export interface SimOAuthOptions {

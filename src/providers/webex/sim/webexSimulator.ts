@@ -16,7 +16,8 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import { listenOnLoopback } from '../../../local/simulators/loopback.js';
 import { renderPage } from '../../../web/html.js';
-import { createSimFaults, webexError, type SimFaults } from './faults.js';
+import { createSimFaults, type SimFaults } from '../../../local/simulators/faults.js';
+import { WEBEX_FAULT_BODIES, webexError } from './faults.js';
 import { mountSimOAuth } from './oauthRoutes.js';
 
 /** The simulated endpoints, as counted. */
@@ -77,7 +78,7 @@ export interface WebexSimulator {
 export function createWebexSimulator(options: WebexSimulatorOptions): WebexSimulator {
   const dailyLimit = options.dailyMeetingLimit ?? 100;
   const email = options.userEmail ?? 'ada@example.com';
-  const faults = createSimFaults(ENDPOINTS, options.delayMs ?? 0);
+  const faults = createSimFaults(ENDPOINTS, WEBEX_FAULT_BODIES, options.delayMs ?? 0);
   // Webex's daily limit, per UTC day.
   const creations = { day: '', count: 0 };
 

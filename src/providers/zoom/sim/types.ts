@@ -1,28 +1,12 @@
 /** The Zoom simulator's types: endpoints, injectable failures, users, meetings and state. */
 import type { Router } from 'express';
+import type { SimFault } from '../../../local/simulators/faults.js';
 
 /** The simulated endpoints, as counted. */
 export type ZoomSimEndpoint = 'authorize' | 'token' | 'revoke' | 'me' | 'meetings';
 
-/** A failure to inject into the next request(s) of an endpoint. */
-export type ZoomSimFailure =
-  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: 'text'; status: number; body: string }
-  | { kind: 'hang' }
-  | { kind: 'reset' }
-  | { kind: 'rate_limited'; retryAfter?: string }
-  | { kind: 'invalid_token' }
-  /** Wait, then answer normally (a slow Zoom: past the client's deadline, the work is still done). */
-  | { kind: 'delay'; ms: number }
-  /** 302 to `location`, or to the request's own URL (a redirect loop). */
-  | { kind: 'redirect'; location?: string }
-  /** Promise a JSON body, send its first bytes, then drop the connection. */
-  | { kind: 'truncated'; status?: number }
-  /**
-   * Do the work (a refresh rotates the refresh token, a meeting is created) but never send
-   * the answer: Zoom acted and the answer was lost on the way.
-   */
-  | { kind: 'answer_lost' };
+/** A failure to inject into the next request(s) of an endpoint: the kinds every JSON-API simulator shares. */
+export type ZoomSimFailure = SimFault;
 
 /** A user of the simulated Zoom account. */
 export interface ZoomSimUser {

@@ -5,7 +5,7 @@
  * down or made to fail on demand (the shared fault queue of `src/local/simulators/faults.ts`).
  */
 import express, { Router, type Request, type Response } from 'express';
-import { FaultQueue, sendTransportFault, sendTruncated, sleep } from '../../../local/simulators/faults.js';
+import { applyFault, FaultQueue, sleep, type FaultBodies } from '../../../local/simulators/faults.js';
 import { listenOnLoopback } from '../../../local/simulators/loopback.js';
 import { zoomWebhookSignature } from '../webhook.js';
 import { addApiRoutes } from './apiRoutes.js';
@@ -20,6 +20,14 @@ import type {
   ZoomSimulator,
   ZoomSimulatorOptions,
 } from './types.js';
+
+/** How Zoom's broken answers look (its 429 and 401 bodies). */
+const ZOOM_FAULT_BODIES: FaultBodies = {
+  truncatedStart: '{"access_token":"sim_at_truncated","join_url":"https://',
+  garbled: '{"id":1,"join_url":',
+  rateLimited: () => ({ code: 429, message: 'You have reached the maximum per-second rate limit for this API.' }),
+  invalidToken: () => ({ code: 124, message: 'Invalid access token.' }),
+};
 
 /** Creates the simulator's router and state. */
 export function createZoomSimulator(options: ZoomSimulatorOptions): ZoomSimulator {
@@ -64,49 +72,7 @@ export function createZoomSimulator(options: ZoomSimulatorOptions): ZoomSimulato
   const intercept = async (endpoint: ZoomSimEndpoint, req: Request, res: Response): Promise<boolean> => {
     state.requests[endpoint] += 1;
     if (state.delayMs > 0) await sleep(state.delayMs);
-    const failure = failures.take(endpoint);
-    if (!failure) return false;
-    switch (failure.kind) {
-      case 'delay':
-        await sleep(failure.ms);
-        return false;
-      case 'answer_lost':
-        // The handler runs, but whatever it answers goes nowhere; the connection stays open.
-        res.json = () => res;
-        res.send = () => res;
-        return false;
-      case 'hang':
-      case 'reset':
-      case 'redirect':
-        sendTransportFault(req, res, failure);
-        break;
-      case 'truncated':
-        sendTruncated(req, res, {
-          status: failure.status ?? 200,
-          contentType: 'application/json',
-          start: '{"access_token":"sim_at_truncated","join_url":"https://',
-        });
-        break;
-      case 'json':
-        res
-          .status(failure.status)
-          .set(failure.headers ?? {})
-          .json(failure.body);
-        break;
-      case 'text':
-        res.status(failure.status).type('html').send(failure.body);
-        break;
-      case 'rate_limited':
-        if (failure.retryAfter !== undefined) res.set('Retry-After', failure.retryAfter);
-        res
-          .status(429)
-          .json({ code: 429, message: 'You have reached the maximum per-second rate limit for this API.' });
-        break;
-      case 'invalid_token':
-        res.status(401).json({ code: 124, message: 'Invalid access token.' });
-        break;
-    }
-    return true;
+    return applyFault(failures.take(endpoint), req, res, ZOOM_FAULT_BODIES);
   };
 
   const context: ZoomSimContext = {
