@@ -64,6 +64,8 @@ export interface LoadResult {
   non2xx: number;
   /** Responses with a 2xx status. */
   ok: number;
+  /** Requests answered. */
+  total: number;
 }
 
 /** Runs autocannon against one request for `seconds`. */
@@ -94,6 +96,7 @@ export async function load(options: {
     errors: result.errors,
     non2xx: result.non2xx,
     ok: result['2xx'],
+    total: result.requests.total,
   };
 }
 

@@ -1,20 +1,18 @@
 /**
- * CPU profile of `POST /api/v1/calls` (Jitsi, 50 connections) on the production build:
- *   node --import tsx scripts/bench/profile.ts sqlite|postgres [seconds]
- * Runs dist/main.js under `node --cpu-prof`, loads it with autocannon, stops it with SIGTERM
- * (the profile is written at exit) and prints the top functions by self time.
+ * CPU profile of `POST /api/v1/calls` (Jitsi, 50 connections, 50 users) on the measured
+ * build: runs it under `node --cpu-prof`, loads it with autocannon, stops it with SIGTERM
+ * (the profile is written at exit) and lists the top functions by self time.
+ * Alone: node --import tsx scripts/bench/profile.ts sqlite|postgres [seconds]
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintToken } from '../../src/auth/identity.js';
-import { createTestDatabase } from '../../test/support/postgres.js';
-import { load, productionDir, ROOT, spawnServer } from './harness.js';
+import { callRequest, startCallgate } from './callgate.js';
+import { load, ROOT } from './harness.js';
+import { json } from './report.js';
 
 /** One node of a V8 .cpuprofile. */
 interface ProfileNode {
-  id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
@@ -28,9 +26,11 @@ export function topSelfTime(profilePath: string, count = 15): string[] {
     const hits = node.hitCount ?? 0;
     total += hits;
     const frame = node.callFrame;
-    const file = frame.url.replace(/^file:\/\//, '').replace(ROOT, '');
-    const where = file ? `${file.replace(/^.*node_modules\//, '')}:${frame.lineNumber + 1}` : '';
-    const key = `${frame.functionName || '(anonymous)'}  ${where}`.trim();
+    const file = frame.url
+      .replace(/^file:\/\//, '')
+      .replace(ROOT, '')
+      .replace(/^.*node_modules\//, '');
+    const key = `${frame.functionName || '(anonymous)'}  ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
   }
   return [...byFunction.entries()]
@@ -39,57 +39,35 @@ export function topSelfTime(profilePath: string, count = 15): string[] {
     .map(([name, hits]) => `${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`);
 }
 
-/** Profiles one database; returns the summary lines. */
+/** Profiles one database; returns the req/s line and the summary lines. */
 export async function profileCalls(database: 'sqlite' | 'postgres', seconds = 10): Promise<string[]> {
-  const jwtSecret = randomBytes(32).toString('base64url');
-  const secrets = {
-    auth_jwt_secret: jwtSecret,
-    signing_secret: randomBytes(32).toString('base64url'),
-    token_encryption_key: randomBytes(32).toString('base64'),
-  };
-  const pg = database === 'postgres' ? await createTestDatabase() : null;
   const profileDir = mkdtempSync(join(tmpdir(), 'callgate-prof-'));
-  const callgate = await spawnServer(['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `${ROOT}dist/main.js`], {
-    cwd: productionDir(secrets),
-    env: {
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      JITSI_SERVER_URL: 'https://meet.example.org',
-      // The limiter on, but above what the bench's users reach.
-      CALLS_PER_MINUTE: '100000',
-      ...(pg ? { DATABASE_URL: pg.url } : {}),
-    },
-  });
+  const callgate = await startCallgate(database, { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+  let rate: number;
   try {
-    const tokens = Array.from({ length: 50 }, (_, i) =>
-      mintToken(jwtSecret, { org: 'bench', userId: String(i), role: 'member', ttlSeconds: 3600 }),
-    );
-    let next = 0;
-    const result = await load({
-      url: `${callgate.url}/api/v1/calls`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ is_video_call: true, meeting_name: 'bench' }),
-      connections: 50,
-      seconds,
-      setupRequest: (request) => ({
-        ...request,
-        headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length] ?? ''}` },
-      }),
-    });
+    const result = await load({ ...callRequest(callgate.url), connections: 50, seconds });
     if (result.errors || result.non2xx) throw new Error(`profile run had failures: ${JSON.stringify(result)}`);
-    process.stderr.write(`profile ${database}: ${result.requestsPerSecond.toFixed(0)} req/s\n`);
+    rate = result.requestsPerSecond;
   } finally {
-    await callgate.stop();
-    await pg?.drop();
+    await callgate.dispose();
   }
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
-  return [`${database}: top self time (${join(profileDir, file)})`, ...topSelfTime(join(profileDir, file))];
+  return [`${database}, ${rate.toFixed(0)} req/s under the profiler:`, ...topSelfTime(join(profileDir, file))];
+}
+
+/** The `profile` section: top functions on both databases, kept in the JSON and printed. */
+export async function profiles(): Promise<void> {
+  const out: Record<string, string[]> = {};
+  for (const database of ['sqlite', 'postgres'] as const) {
+    out[database] = await profileCalls(database, Number(process.env['BENCH_PROFILE_SECONDS'] ?? 10));
+    process.stderr.write(`${(out[database] ?? []).join('\n')}\n`);
+  }
+  json['profiles'] = out;
 }
 
 if (process.argv[1]?.endsWith('profile.ts')) {
-  const which = (process.argv[2] ?? 'sqlite') as 'sqlite' | 'postgres';
+  const which = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
   const lines = await profileCalls(which, Number(process.argv[3] ?? 10));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
