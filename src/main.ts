@@ -53,10 +53,12 @@ async function main(): Promise<void> {
     );
   }
 
+  const metrics = createMetrics({ defaultMetrics: true });
   const store = await openStore(config.databaseUrl, {
-    onError: (error) => logger.error({ err: error }, 'database connection error'),
+    onError: (error) => logger.error({ err: error }, 'database error'),
+    onCallRecordBatch: () => metrics.callRecordBatches.inc(),
   });
-  const services = createServices({ config, store, logger, metrics: createMetrics({ defaultMetrics: true }) });
+  const services = createServices({ config, store, logger, metrics });
   server.on('request', buildApp(services, { localRouters }));
   server.keepAliveTimeout = 65_000;
   logger.info({ port, host: config.host, mode: config.mode, database: store.kind }, 'callgate listening');
@@ -64,13 +66,35 @@ async function main(): Promise<void> {
   process.stdout.write(`callgate listening on http://${hostPart}:${port} (${config.mode} mode)\n`);
   if (config.mode === 'local') process.stdout.write(localModeBanner(config.publicUrl));
 
+  let shuttingDown = false;
   const shutdown = (signal: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      void store.close().finally(() => process.exit(0));
+    // Stop accepting, let requests in flight finish (10 s at most), then write the call
+    // records still queued (they are batched) before exiting.
+    const drained = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      setTimeout(resolve, 10_000).unref();
     });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    setTimeout(() => process.exit(1), 20_000).unref();
+    void drained
+      .then(async () => {
+        server.closeAllConnections();
+        await services.close();
+        await store.close();
+      })
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(
+            { err: error, pending: store.pendingCallRecords() },
+            'shutdown: queued call records not written',
+          );
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

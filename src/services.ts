@@ -4,7 +4,7 @@
  */
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
 import { createCallService } from './calls/createCall.js';
-import { createCallRateLimiter } from './calls/rateLimit.js';
+import { createCallRateLimiter, memoryCounters, type CallRateLimiter, type SharedCounters } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -33,6 +33,8 @@ export interface Services {
   /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
   zoom: ZoomUserApp;
   now: () => number;
+  /** Stops background work (rate-limit reconciliation) and gives back what it holds; the store stays open. */
+  close(): Promise<void>;
 }
 
 /** Options of createServices. */
@@ -52,6 +54,22 @@ export function createServices(options: ServiceOptions): Services {
   const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
   const registry = new ProviderRegistry(createProviders({ config: options.config, now, zoomUserApp: zoom }));
   const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
+  const store = options.store;
+  // Replicas share PostgreSQL's counters; SQLite serves one process, which counts in memory.
+  const counters: SharedCounters =
+    store.kind === 'postgres'
+      ? {
+          add: (key, windowStart, amount) => store.addToCounter(key, windowStart, amount),
+          release: (windowStart, amounts) => store.releaseCounters(windowStart, amounts),
+          sweep: (windowStart) => store.sweepCounters(windowStart),
+        }
+      : memoryCounters();
+  const rateLimiter: CallRateLimiter = createCallRateLimiter({
+    perMinute: options.config.callsPerMinute,
+    counters,
+    now,
+    onError: (error) => options.logger.warn({ err: error }, 'rate-limit reconciliation failed; retrying'),
+  });
   return {
     config: options.config,
     store: options.store,
@@ -66,11 +84,12 @@ export function createServices(options: ServiceOptions): Services {
       orgSettings,
       metrics,
       now,
-      rateLimiter: createCallRateLimiter({ store: options.store, perMinute: options.config.callsPerMinute, now }),
+      rateLimiter,
     }),
     jitsi: createJitsiJoinLinks({ config: options.config, now }),
     bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
     zoom,
     now,
+    close: () => rateLimiter.close(),
   };
 }

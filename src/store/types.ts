@@ -72,6 +72,16 @@ export interface ZoomTokenTransaction {
   delete(): Promise<void>;
 }
 
+/** Options of every store. */
+export interface StoreOptions {
+  /** Pool size (PostgreSQL); each in-flight Zoom refresh holds one connection. */
+  maxConnections?: number;
+  /** Called on a background database error: an idle connection dropped, a batch not written (it is retried). */
+  onError?: (error: Error) => void;
+  /** Called after each batch of call records is written, with its size. */
+  onCallRecordBatch?: (size: number) => void;
+}
+
 /** The storage contract. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -85,7 +95,14 @@ export interface Store {
   /** Newest first; `beforeId` pages backwards. */
   listAuditLog(org: string, options: { limit: number; beforeId?: number }): Promise<AuditEntry[]>;
 
+  /**
+   * Queues a call record: records go to the database in batches (group commit within a few
+   * milliseconds); the promise resolves once it is written. Reads of call counts and
+   * close() write what is queued first.
+   */
   recordCall(call: CallRecord): Promise<void>;
+  /** Call records queued and not yet written. */
+  pendingCallRecords(): number;
   countCallsByDay(org: string, options: { since: number }): Promise<DailyCallCount[]>;
 
   saveOAuthState(record: OAuthStateRecord): Promise<void>;
@@ -113,6 +130,12 @@ export interface Store {
    * (atomic across processes); windows older than `windowStart` are dropped.
    */
   incrementCounter(key: string, windowStart: number): Promise<number>;
+  /** Adds `amount` to a fixed-window counter and returns its value after (atomic across processes). */
+  addToCounter(key: string, windowStart: number, amount: number): Promise<number>;
+  /** Subtracts amounts from several counters of one window, in one statement. */
+  releaseCounters(windowStart: number, amounts: ReadonlyMap<string, number>): Promise<void>;
+  /** Drops the counters of windows that started before `windowStart`. */
+  sweepCounters(windowStart: number): Promise<void>;
 
   /** Calls `listener` when any process changes an organization's settings. */
   onOrgSettingsChanged(listener: (org: string) => void): void;

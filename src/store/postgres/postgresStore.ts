@@ -15,21 +15,14 @@ import {
   ZOOM_TOKEN_UPSERT_SET,
   type Row,
 } from '../rows.js';
-import type { Store, StoredZoomToken } from '../types.js';
+import { BatchWriter } from '../batchWriter.js';
+import type { CallRecord, Store, StoreOptions, StoredZoomToken } from '../types.js';
 
 const MIGRATION_LOCK_ID = 0x63616c6c; // "call"
 const SETTINGS_CHANNEL = 'callgate_org_settings';
 
-/** Options of openPostgresStore. */
-export interface PostgresStoreOptions {
-  /** Pool size; each in-flight Zoom refresh holds one connection. */
-  maxConnections?: number;
-  /** Called when the pool reports an error of an idle connection (e.g. the server went away). */
-  onError?: (error: Error) => void;
-}
-
 /** Connects, applies pending migrations, and listens for settings changes. */
-export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+export async function openPostgresStore(url: string, options: StoreOptions = {}): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
@@ -101,6 +94,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     );
   };
 
+  // One INSERT per batch of call records: one round trip for many calls.
+  const callQueue = new BatchWriter<CallRecord>({
+    write: async (calls) => {
+      await pool.query(
+        `INSERT INTO calls (org, user_id, provider, is_video_call, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])`,
+        [
+          calls.map((call) => call.org),
+          calls.map((call) => call.userId),
+          calls.map((call) => call.provider),
+          calls.map((call) => call.isVideoCall),
+          calls.map((call) => call.createdAt),
+        ],
+      );
+    },
+    onError: (error) => options.onError?.(error instanceof Error ? error : new Error(String(error))),
+    ...(options.onCallRecordBatch ? { onBatch: options.onCallRecordBatch } : {}),
+  });
+
   const store: Store = {
     kind: 'postgres',
     async ping() {
@@ -110,7 +122,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       closed = true;
       clearTimeout(reconnectTimer);
       await listener?.end().catch(() => undefined);
-      await pool.end();
+      try {
+        await callQueue.close();
+      } finally {
+        await pool.end();
+      }
     },
     async getOrgSettings(org) {
       const [row] = await query('SELECT * FROM org_settings WHERE org = $1', [org]);
@@ -151,13 +167,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             ]);
       return rows.map(auditEntryFromRow);
     },
-    async recordCall(call) {
-      await pool.query(
-        'INSERT INTO calls (org, user_id, provider, is_video_call, created_at) VALUES ($1, $2, $3, $4, $5)',
-        [call.org, call.userId, call.provider, call.isVideoCall, call.createdAt],
-      );
-    },
+    recordCall: (call) => callQueue.add(call),
+    pendingCallRecords: () => callQueue.pending,
     async countCallsByDay(org, { since }) {
+      await callQueue.flush();
       const rows = await query(
         `SELECT to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
            provider, COUNT(*) AS count
@@ -233,6 +246,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       // The first hit of a window sweeps the finished ones.
       if (count === 1) await pool.query('DELETE FROM rate_limits WHERE window_start < $1', [windowStart]);
       return count;
+    },
+    async addToCounter(key, windowStart, amount) {
+      const [row] = await query(
+        `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, $3)
+         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + excluded.count RETURNING count`,
+        [key, windowStart, amount],
+      );
+      return Number(row?.['count'] ?? 0);
+    },
+    async releaseCounters(windowStart, amounts) {
+      await pool.query(
+        `UPDATE rate_limits AS r SET count = r.count - u.amount
+         FROM unnest($1::text[], $2::integer[]) AS u(key, amount)
+         WHERE r.key = u.key AND r.window_start = $3`,
+        [[...amounts.keys()], [...amounts.values()], windowStart],
+      );
+    },
+    async sweepCounters(windowStart) {
+      await pool.query('DELETE FROM rate_limits WHERE window_start < $1', [windowStart]);
     },
     onOrgSettingsChanged(fn) {
       listeners.push(fn);

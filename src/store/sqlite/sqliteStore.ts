@@ -18,10 +18,11 @@ import {
   ZOOM_TOKEN_UPSERT_SET,
   type Row,
 } from '../rows.js';
-import type { Store, StoredZoomToken } from '../types.js';
+import { BatchWriter } from '../batchWriter.js';
+import type { CallRecord, Store, StoreOptions, StoredZoomToken } from '../types.js';
 
 /** Opens (creating if needed) a SQLite database and applies pending migrations. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string, options: StoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -56,13 +57,28 @@ export function openSqliteStore(path: string): Store {
       'DELETE FROM zoom_tokens WHERE zoom_user_id = ? AND (? IS NULL OR zoom_account_id = ?)',
     ),
     listTokens: db.prepare('SELECT * FROM zoom_tokens ORDER BY org, user_id'),
-    hit: db.prepare(`INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
-      ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`),
+    hit: db.prepare(`INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)
+      ON CONFLICT (key, window_start) DO UPDATE SET count = count + excluded.count RETURNING count`),
+    releaseHits: db.prepare('UPDATE rate_limits SET count = count - ? WHERE key = ? AND window_start = ?'),
     dropWindows: db.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
   };
   const saveToken = (token: StoredZoomToken): void => {
     statements.upsertToken.run(...zoomTokenParams(token));
   };
+  // One transaction per batch of call records (one commit for many calls).
+  const insertCalls = db.transaction((calls: CallRecord[]) => {
+    for (const call of calls) {
+      statements.insertCall.run(call.org, call.userId, call.provider, call.isVideoCall ? 1 : 0, call.createdAt);
+    }
+  });
+  const callQueue = new BatchWriter<CallRecord>({
+    write: async (calls) => insertCalls(calls),
+    onError: (error) => options.onError?.(error instanceof Error ? error : new Error(String(error))),
+    ...(options.onCallRecordBatch ? { onBatch: options.onCallRecordBatch } : {}),
+  });
+  const releaseHits = db.transaction((windowStart: number, amounts: ReadonlyMap<string, number>) => {
+    for (const [key, amount] of amounts) statements.releaseHits.run(amount, key, windowStart);
+  });
   const saveSettings = db.transaction(
     (settings: Parameters<Store['saveOrgSettings']>[0], audit: Parameters<Store['saveOrgSettings']>[1]) => {
       statements.upsertOrg.run(settings.org, settings.videoChatProvider, settings.jitsiServerUrl, settings.updatedAt);
@@ -83,7 +99,11 @@ export function openSqliteStore(path: string): Store {
       db.prepare('SELECT 1').get();
     },
     async close() {
-      db.close();
+      try {
+        await callQueue.close();
+      } finally {
+        db.close();
+      }
     },
     async getOrgSettings(org) {
       const row = statements.getOrg.get(org) as Row | undefined;
@@ -101,10 +121,10 @@ export function openSqliteStore(path: string): Store {
         .all(...(beforeId === undefined ? [org, limit] : [org, beforeId, limit])) as Row[];
       return rows.map(auditEntryFromRow);
     },
-    async recordCall(call) {
-      statements.insertCall.run(call.org, call.userId, call.provider, call.isVideoCall ? 1 : 0, call.createdAt);
-    },
+    recordCall: (call) => callQueue.add(call),
+    pendingCallRecords: () => callQueue.pending,
     async countCallsByDay(org, { since }) {
+      await callQueue.flush();
       return (statements.countCalls.all(org, since) as Row[]).map((row) => ({
         day: String(row['day']),
         provider: String(row['provider']),
@@ -151,10 +171,19 @@ export function openSqliteStore(path: string): Store {
       });
     },
     async incrementCounter(key, windowStart) {
-      const { count } = statements.hit.get(key, windowStart) as { count: number };
+      const { count } = statements.hit.get(key, windowStart, 1) as { count: number };
       // The first hit of a window sweeps the finished ones.
       if (count === 1) statements.dropWindows.run(windowStart);
       return count;
+    },
+    async addToCounter(key, windowStart, amount) {
+      return (statements.hit.get(key, windowStart, amount) as { count: number }).count;
+    },
+    async releaseCounters(windowStart, amounts) {
+      releaseHits(windowStart, amounts);
+    },
+    async sweepCounters(windowStart) {
+      statements.dropWindows.run(windowStart);
     },
     onOrgSettingsChanged(listener) {
       listeners.push(listener);
