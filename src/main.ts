@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
 import { localModeBanner, type LocalRouter } from './local/index.js';
 import { localSimulators } from './local/simulators/index.js';
+import { tuneHeap } from './heap.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createServices } from './services.js';
@@ -23,6 +24,7 @@ function configOrExit(env: NodeJS.ProcessEnv): LoadedConfig {
 }
 
 async function main(): Promise<void> {
+  tuneHeap();
   let loaded = configOrExit(process.env);
   // Bind first: with PORT=0 the default PUBLIC_URL (and the local simulators' URLs) can
   // only be known once the kernel has picked the port.
