@@ -24,7 +24,7 @@ function configOrExit(env: NodeJS.ProcessEnv): LoadedConfig {
 }
 
 async function main(): Promise<void> {
-  tuneHeap();
+  tuneHeap(process.execArgv, process.env['NODE_OPTIONS']);
   let loaded = configOrExit(process.env);
   // Bind first: with PORT=0 the default PUBLIC_URL (and the local simulators' URLs) can
   // only be known once the kernel has picked the port.
