@@ -79,10 +79,13 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       setTimeout(resolve, 10_000).unref();
     });
+    // A keep-alive connection turns idle once its last answer is sent: close those as they come.
     server.closeIdleConnections();
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
     setTimeout(() => process.exit(1), 20_000).unref();
     void drained
       .then(async () => {
+        clearInterval(closeIdle);
         server.closeAllConnections();
         await services.close();
         await store.close();
