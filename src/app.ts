@@ -1,6 +1,6 @@
 /**
- * buildApp(services): middleware and routes, no listening, so tests start it on port 0
- * in-process and main.ts listens separately.
+ * buildApp(services): middleware and the route table, no listening, so tests start it on
+ * port 0 in-process and main.ts listens separately.
  */
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -8,20 +8,20 @@ import { CallgateError } from './errors.js';
 import { apiBody } from './http/bodyGuard.js';
 import { apiCors } from './http/cors.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
+import type { RouteEntry } from './http/route.js';
+import { routeTableRouter } from './http/routeTable.js';
 import { requestLog } from './http/requestLog.js';
-import { bigBlueButtonRoutes } from './routes/bigbluebutton.js';
+import { demoRoutes } from './local/demo.js';
+import { mountLocalRouters, type LocalRouter } from './local/index.js';
+import { buildOpenApi } from './openapi.js';
+import { adminRoutes } from './routes/admin.js';
 import { callRoutes } from './routes/calls.js';
-import { jitsiRoutes } from './routes/jitsi.js';
-import { meRoutes } from './routes/me.js';
 import { opsRoutes } from './routes/ops.js';
 import { orgRoutes } from './routes/orgs.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/session.js';
-import { adminRoutes } from './routes/admin.js';
-import { mountLocalMode, type LocalRouter } from './local/index.js';
-import { createAssets } from './web/assets.js';
-import { zoomRoutes } from './routes/zoom.js';
 import type { Services } from './services.js';
+import { createAssets, type Assets } from './web/assets.js';
 
 /** Options of buildApp. */
 export interface AppOptions {
@@ -29,6 +29,23 @@ export interface AppOptions {
   localRouters?: LocalRouter[];
   /** Where the built browser assets are; `dist/public` by default. */
   assetsDir?: string;
+}
+
+/** Every route the app serves: the core's and the provider modules', one table. */
+export function appRoutes(services: Services, assets: Assets): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  let openapi: Record<string, unknown> | undefined;
+  routes.push(
+    ...opsRoutes(services, () => (openapi ??= buildOpenApi(routes, services.config.publicUrl))),
+    ...sessionRoutes(services),
+    ...providerRoutes(services),
+    ...orgRoutes(services),
+    ...callRoutes(services),
+    ...services.providerRoutes,
+    ...adminRoutes(assets),
+    ...demoRoutes(services, assets),
+  );
+  return routes;
 }
 
 /** Builds the Express app. */
@@ -42,27 +59,17 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
     helmet({
       // Pages set their own CSP with a nonce where they run a script.
       contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'frame-ancestors': ["'none'"] } },
-      // The Zoom popup talks to its opener; same-origin-allow-popups keeps window.opener.
+      // Authorization popups talk to their opener; same-origin-allow-popups keeps window.opener.
       crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
       strictTransportSecurity: services.config.publicUrl.startsWith('https:'),
     }),
   );
   app.use('/api', apiCors(services.config.hostOrigin), apiBody);
 
-  app.use(opsRoutes(services));
-  app.use(sessionRoutes(services));
-  app.use(providerRoutes(services));
-  app.use(orgRoutes(services));
-  app.use(callRoutes(services));
-  app.use(meRoutes(services));
-  app.use(jitsiRoutes(services));
-  app.use(bigBlueButtonRoutes(services));
-  app.use(zoomRoutes(services));
-
   const assets = createAssets(options.assetsDir);
   app.use(assets.router);
-  app.use(adminRoutes(services, assets));
-  mountLocalMode(app, services, { assets, extraRouters: options.localRouters ?? [] });
+  app.use(routeTableRouter(appRoutes(services, assets), { verifier: services.verifier, mode: services.config.mode }));
+  mountLocalRouters(app, services.config.mode, options.localRouters ?? []);
 
   app.use((req, _res, next) => {
     next(new CallgateError('NOT_FOUND', `No route for ${req.method} ${req.path}`));

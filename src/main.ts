@@ -2,9 +2,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
+import { describeListenError } from './http/listenError.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
 import { localModeBanner, type LocalRouter } from './local/index.js';
-import { localSimulators } from './local/simulators/index.js';
 import { tuneHeap } from './heap.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   // only be known once the kernel has picked the port.
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) =>
+      reject(new Error(describeListenError(error, loaded.config.host, loaded.config.port))),
+    );
     server.listen(loaded.config.port, loaded.config.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
@@ -40,7 +42,9 @@ async function main(): Promise<void> {
   let config = loaded.config;
   let localRouters: LocalRouter[] = [];
   if (config.mode === 'local') {
-    const simulators = localSimulators(config);
+    // Loaded here, in local mode only: a production process never imports a simulator.
+    const { localSimulators } = await import('./local/simulators/index.js');
+    const simulators = await localSimulators(config);
     config = simulators.config;
     localRouters = simulators.routers;
     if (simulators.simulated.length > 0) {
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
         () => process.exit(0),
         (error: unknown) => {
           logger.error(
-            { err: error, pending: store.pendingCallRecords() },
+            { err: error, pending: store.callRecords.pending() },
             'shutdown: queued call records not written',
           );
           process.exit(1);

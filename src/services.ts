@@ -1,20 +1,21 @@
 /**
  * Wiring: builds every service from the config and the store. The app and the CLI both
- * start here; tests pass their own config, store and logger.
+ * start here; tests pass their own config, store and logger. Providers come from the
+ * config's modules; the core knows their capabilities, never their names.
  */
-import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.js';
+import { createIdentityVerifier, type Identity, type IdentityVerifier } from './auth/identity.js';
 import { createCallService } from './calls/createCall.js';
-import { createCallRateLimiter, memoryCounters, type CallRateLimiter, type SharedCounters } from './calls/rateLimit.js';
+import { createCallRateLimiter, memoryCounters } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
+import { createTokenCipher } from './crypto/tokenCipher.js';
+import type { RouteEntry } from './http/route.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { OrgSettingsService } from './orgs/orgSettings.js';
-import { createJitsiJoinLinks, type JitsiJoinLinks } from './providers/jitsi/joinLink.js';
-import { createBigBlueButtonJoin, type BigBlueButtonJoin } from './providers/bigbluebutton/bigBlueButtonProvider.js';
-import { bigBlueButtonDeps, createProviders } from './providers/index.js';
+import { orgContext, OrgSettingsService } from './orgs/orgSettings.js';
+import { buildModules } from './providers/buildModules.js';
 import { ProviderRegistry } from './providers/registry.js';
-import { createZoomUserApp, type ZoomUserApp } from './providers/zoom/wiring.js';
 import type { Store } from './store/types.js';
+import { createUserAuth, type UserAuth } from './userAuth/index.js';
 
 /** Everything a request handler may use. */
 export interface Services {
@@ -26,12 +27,10 @@ export interface Services {
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
-  /** Jitsi join links (token authentication). */
-  jitsi: JitsiJoinLinks;
-  /** The join step of BigBlueButton links (`GET /calls/bigbluebutton/join`). */
-  bigBlueButton: BigBlueButtonJoin;
-  /** The general Zoom OAuth app: authorization, user tokens, disconnection. */
-  zoom: ZoomUserApp;
+  /** Routes the provider modules and the user-authorization service contribute. */
+  providerRoutes: RouteEntry[];
+  /** Per-user authorization (SPEC §5): every OAuth provider's flow, tokens and connections. */
+  userAuth: UserAuth;
   now: () => number;
   /** Stops background work (rate-limit reconciliation) and gives back what it holds; the store stays open. */
   close(): Promise<void>;
@@ -49,46 +48,74 @@ export interface ServiceOptions {
 
 /** Builds the services. */
 export function createServices(options: ServiceOptions): Services {
+  const { config, store, logger } = options;
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
-  const zoom = createZoomUserApp({ config: options.config, store: options.store, logger: options.logger, now });
-  const registry = new ProviderRegistry(createProviders({ config: options.config, now, zoomUserApp: zoom }));
-  const orgSettings = new OrgSettingsService({ store: options.store, registry, now });
-  const store = options.store;
-  // Replicas share PostgreSQL's counters; SQLite serves one process, which counts in memory.
-  const counters: SharedCounters =
-    store.kind === 'postgres'
-      ? {
-          add: (key, windowStart, amount) => store.addToCounter(key, windowStart, amount),
-          release: (windowStart, amounts) => store.releaseCounters(windowStart, amounts),
-          sweep: (windowStart) => store.sweepCounters(windowStart),
-        }
-      : memoryCounters();
-  const rateLimiter: CallRateLimiter = createCallRateLimiter({
-    perMinute: options.config.callsPerMinute,
-    counters,
+  const tokenCipher = createTokenCipher(config.tokenEncryption);
+  const userAuth = createUserAuth({
+    store,
+    cipher: tokenCipher,
+    publicUrl: config.publicUrl,
+    hostOrigin: config.hostOrigin,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    logger: logger.child({ module: 'user-authorization' }),
     now,
-    onError: (error) => options.logger.warn({ err: error }, 'rate-limit reconciliation failed; retrying'),
+    // Runs per request, long after the registry and org settings below exist.
+    async availableProviders(identity: Identity) {
+      const context = orgContext(await orgSettings.get(identity.org));
+      // A provider's own availability decides; a spec without a provider counts when configured.
+      return userAuth.service
+        .entries()
+        .filter(({ spec, client }) =>
+          registry.has(spec.providerId) ? registry.availability(spec.providerId, context).available : client !== null,
+        )
+        .map((entry) => entry.spec.providerId);
+    },
+  });
+  const built = buildModules(config, {
+    publicUrl: config.publicUrl,
+    hostOrigin: config.hostOrigin,
+    mode: config.mode,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    now,
+    logger,
+    metrics,
+    signingSecret: config.signingSecret,
+    tokenCipher,
+    userTokens: userAuth.userTokens,
+  });
+  const registry = new ProviderRegistry(built.providers);
+  const orgSettings = new OrgSettingsService({
+    store: store.orgSettings,
+    registry,
+    fields: built.orgSettingFields,
+    now,
+  });
+  const rateLimiter = createCallRateLimiter({
+    perMinute: config.callsPerMinute,
+    // Replicas share PostgreSQL's counters; SQLite serves one process, which counts in memory.
+    counters: store.kind === 'postgres' ? store.counters : memoryCounters(),
+    now,
+    onError: (error) => logger.warn({ err: error }, 'rate-limit reconciliation failed; retrying'),
   });
   return {
-    config: options.config,
-    store: options.store,
-    logger: options.logger,
+    config,
+    store,
+    logger,
     metrics,
-    verifier: createIdentityVerifier(options.config.auth, now),
+    verifier: createIdentityVerifier(config.auth, now),
     registry,
     orgSettings,
     calls: createCallService({
-      store: options.store,
+      callRecords: store.callRecords,
       registry,
       orgSettings,
       metrics,
       now,
       rateLimiter,
     }),
-    jitsi: createJitsiJoinLinks({ config: options.config, now }),
-    bigBlueButton: createBigBlueButtonJoin(bigBlueButtonDeps(options.config)),
-    zoom,
+    providerRoutes: [...built.routes, ...userAuth.routes()],
+    userAuth,
     now,
     close: () => rateLimiter.close(),
   };

@@ -1,6 +1,5 @@
-/** Cross-cutting HTTP behaviour: body rules, CORS, security headers, ops endpoints, OpenAPI. */
+/** Cross-cutting HTTP behaviour: body rules, CORS, security headers, ops endpoints (OpenAPI: openapi.test.ts). */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ROUTES } from '../src/openapi.js';
 import { api, startApp, type TestApp } from './support/app.js';
 
 let app: TestApp;
@@ -29,7 +28,7 @@ describe('POST /api/v1/calls input', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ result: 'error', code: 'BAD_REQUEST' });
     expect(String(res.body['msg'])).toContain(field);
-    expect(await app.store.countCallsByDay('input', { since: 0 })).toEqual([]);
+    expect(await app.store.callRecords.countByDay('input', { since: 0 })).toEqual([]);
   });
 
   test('when the meeting name is 200 characters, then it is accepted', async () => {
@@ -64,7 +63,7 @@ describe('POST /api/v1/calls input', () => {
     });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ result: 'error', code: 'PAYLOAD_TOO_LARGE' });
-    expect(await app.store.countCallsByDay('big', { since: 0 })).toEqual([]);
+    expect(await app.store.callRecords.countByDay('big', { since: 0 })).toEqual([]);
   });
 
   test('when no body is sent, then defaults apply: a video call', async () => {
@@ -156,28 +155,5 @@ describe('operations', () => {
     expect(call.text).not.toMatch(/at .*\.ts|sqlite|stack/i);
     doomed.store.close = async () => undefined;
     await doomed.close();
-  });
-
-  test('when /openapi.json is read, then it is OpenAPI 3.1 and documents every route in the table', async () => {
-    const doc = (await api(app, 'GET', '/openapi.json')).body as {
-      openapi: string;
-      paths: Record<string, Record<string, unknown>>;
-    };
-    expect(doc.openapi).toBe('3.1.0');
-    for (const route of ROUTES) expect(doc.paths[route.path]?.[route.method]).toBeDefined();
-  });
-
-  test('when every documented route is called, then none is missing from the app (no 404 NOT_FOUND for a route)', async () => {
-    for (const route of ROUTES) {
-      const path = route.path.replace('{org}', 'acme').replace('{id}', 'jitsi_meet');
-      const res = await fetch(`${app.url}${path}`, { method: route.method.toUpperCase(), redirect: 'manual' });
-      const body = await res.text();
-      // Local-mode routes must be absent in production.
-      expect([route.method, route.path, body.includes('No route for')]).toEqual([
-        route.method,
-        route.path,
-        route.localOnly === true,
-      ]);
-    }
   });
 });

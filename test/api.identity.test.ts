@@ -43,8 +43,8 @@ describe('every API route', () => {
         expect(res.body).toMatchObject({ result: 'error', code: 'UNAUTHORIZED' });
         expect(res.headers.get('set-cookie')).toBeNull();
       }
-      expect(await app.store.getOrgSettings('acme')).toBeNull();
-      expect(await app.store.countCallsByDay('acme', { since: 0 })).toEqual([]);
+      expect(await app.store.orgSettings.get('acme')).toBeNull();
+      expect(await app.store.callRecords.countByDay('acme', { since: 0 })).toEqual([]);
     },
   );
 
@@ -54,7 +54,7 @@ describe('every API route', () => {
       body: { video_chat_provider: 'disabled' },
     });
     expect(res.status).toBe(401);
-    expect(await app.store.getOrgSettings('acme')).toBeNull();
+    expect(await app.store.orgSettings.get('acme')).toBeNull();
   });
 
   test('when the Authorization header is not a Bearer, then 401', async () => {

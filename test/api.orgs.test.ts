@@ -99,7 +99,7 @@ describe.each(kinds)('organization settings (%s)', (db) => {
     const res = await patch(token, { video_chat_provider: 'disabled' }, org);
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ result: 'error', code: 'FORBIDDEN' });
-    expect(await app.store.getOrgSettings('acme')).toBeNull();
+    expect(await app.store.orgSettings.get('acme')).toBeNull();
     expect((await api(app, 'GET', `/api/v1/orgs/${org}/audit-log`, { token })).status).toBe(403);
   });
 
@@ -126,7 +126,7 @@ describe.each(kinds)('organization settings (%s)', (db) => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ result: 'error', code: 'BAD_REQUEST' });
     expect(String(res.body['msg'])).toContain(field);
-    expect(await app.store.getOrgSettings('acme')).toBeNull();
+    expect(await app.store.orgSettings.get('acme')).toBeNull();
   });
 
   test('when the org id in the path is malformed, then 400', async () => {

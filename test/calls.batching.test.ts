@@ -144,8 +144,8 @@ describe.each(withPostgres)('two replicas on one PostgreSQL database', () => {
         expect(answer.body).toMatchObject({ code: 'RATE_LIMITED', retry_after: 50 });
       }
       // Every admitted call is recorded once (each replica writes what it queued first).
-      await Promise.all(pair.map((app) => app.store.countCallsByDay(org, { since: 0 })));
-      const counts = await pair[0]?.store.countCallsByDay(org, { since: 0 });
+      await Promise.all(pair.map((app) => app.store.callRecords.countByDay(org, { since: 0 })));
+      const counts = await pair[0]?.store.callRecords.countByDay(org, { since: 0 });
       expect(counts?.reduce((sum, row) => sum + row.count, 0)).toBe(admitted);
     },
   );

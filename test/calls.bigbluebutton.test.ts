@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import {
   startBigBlueButtonSimulator,
   type RunningBigBlueButtonSimulator,
-} from '../src/local/simulators/bigbluebutton.js';
+} from '../src/providers/bigbluebutton/simulator.js';
 import type { MintOptions } from '../src/auth/identity.js';
 import { escapeHtml } from '../src/web/html.js';
 import { api, startApp, type TestApp } from './support/app.js';
@@ -85,7 +85,7 @@ describe.each(kinds)('BigBlueButton calls (%s)', (db) => {
       ),
     );
     expect(bbb.sim.state.requests).toHaveLength(0);
-    const stats = await app.store.countCallsByDay('acme', { since: 0 });
+    const stats = await app.store.callRecords.countByDay('acme', { since: 0 });
     expect(stats).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'big_blue_button' })]));
   });
 
@@ -356,7 +356,7 @@ describe('BigBlueButton without a server', () => {
   test('when BigBlueButton is not configured, then the join page answers 503 with Zulip’s text', async () => {
     const res = await openLink(unconfigured, link.replace(app.url, unconfigured.url));
     expect(res.status).toBe(503);
-    expect(res.text).toContain('BigBlueButton credentials have not been configured');
+    expect(res.text).toContain('BigBlueButton is not configured');
   });
 
   test('when an admin tests the connection, then it is unreachable', async () => {

@@ -19,7 +19,7 @@ describe.each(kinds)('POST /api/v1/calls with Jitsi (%s)', (db) => {
     const url = String(first.body['url']);
     expect(url).toMatch(/^https:\/\/jitsi\.example\.com\/team\/[a-z0-9]{20}#config\.startWithVideoMuted=false$/);
     expect(second.body['url']).not.toBe(url);
-    const stats = await app.store.countCallsByDay('acme', { since: 0 });
+    const stats = await app.store.callRecords.countByDay('acme', { since: 0 });
     expect(stats).toEqual([{ day: expect.any(String), provider: 'jitsi_meet', count: 2 }]);
   });
 
@@ -47,7 +47,7 @@ describe.each(kinds)('per-user rate limit of call creation (%s)', (db) => {
     expect(limited.body).toMatchObject({ result: 'error', code: 'RATE_LIMITED', retry_after: 50 });
     expect(limited.headers.get('retry-after')).toBe('50');
     expect((await api(app, 'POST', '/api/v1/calls', { token: app.token({ userId: 'calm' }) })).status).toBe(200);
-    expect((await app.store.countCallsByDay('acme', { since: 0 }))[0]?.count).toBe(4);
+    expect((await app.store.callRecords.countByDay('acme', { since: 0 }))[0]?.count).toBe(4);
 
     now += 50_000;
     expect((await api(app, 'POST', '/api/v1/calls', { token })).status).toBe(200);

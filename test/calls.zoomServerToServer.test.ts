@@ -84,6 +84,14 @@ describe.each(kinds)('POST /api/v1/calls with a Zoom server-to-server app (%s)',
     expect(h.zoom.sim.state.requests.meetings).toBe(1);
   });
 
+  test('when Zoom refuses with a 4xx that is not its JSON, then 502 PROVIDER_ERROR "Failed to create Zoom call", as Zulip says', async () => {
+    h.zoom.sim.state.fail('meetings', { kind: 'text', status: 404, body: '<html>Not Found</html>' });
+    const res = await call();
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'PROVIDER_ERROR', msg: 'Failed to create Zoom call' });
+    expect(h.zoom.sim.state.requests.meetings).toBe(1);
+  });
+
   test('when Zoom rate-limits, then 429 RATE_LIMITED with its Retry-After (or 60)', async () => {
     h.zoom.sim.state.fail('meetings', { kind: 'rate_limited', retryAfter: '7' });
     const withHeader = await call();

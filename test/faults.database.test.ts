@@ -56,8 +56,8 @@ describe.each(withPostgres)('when PostgreSQL stops mid-run', () => {
       (await api(app, 'GET', '/api/v1/orgs/acme/settings', { token: member })).body['video_chat_provider'];
     expect(await read()).toBe('jitsi_meet');
     const other = await openStore(database.url);
-    await other.saveOrgSettings(
-      { org: 'acme', videoChatProvider: 'disabled', jitsiServerUrl: null, updatedAt: Date.now() },
+    await other.orgSettings.save(
+      { org: 'acme', videoChatProvider: 'disabled', providerSettings: {}, updatedAt: Date.now() },
       { org: 'acme', actorUserId: 'x', actorName: 'Other replica', action: 'settings.update', changes: {} },
     );
     const started = Date.now();

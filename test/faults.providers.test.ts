@@ -19,8 +19,8 @@ import {
   startBigBlueButtonSimulator,
   type RunningBigBlueButtonSimulator,
   type SimulatedFailure,
-} from '../src/local/simulators/bigbluebutton.js';
-import type { ZoomSimFailure } from '../src/local/simulators/zoom.js';
+} from '../src/providers/bigbluebutton/simulator.js';
+import type { ZoomSimFailure } from '../src/providers/zoom/simulator.js';
 import { api, startApp, TEST_SECRETS, type TestApp } from './support/app.js';
 import {
   authorizeAtZoom,
@@ -220,7 +220,7 @@ describe('Zoom faults', () => {
         expect(res.headers.get('content-type')).toMatch(/^text\/html/);
         expect(res.text).toContain('Connect Zoom again');
         const userId = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).sub as string;
-        expect(await user.app.store.getZoomToken('acme', userId)).toBeNull();
+        expect(await user.app.store.userTokens.get('zoom', 'acme', userId)).toBeNull();
       });
     },
   );

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import {
   startBigBlueButtonSimulator,
   type RunningBigBlueButtonSimulator,
-} from '../src/local/simulators/bigbluebutton.js';
+} from '../src/providers/bigbluebutton/simulator.js';
 import { zoomWebhookSignature } from '../src/providers/zoom/webhook.js';
 import { api, startApp, TEST_SECRETS, type TestApp } from './support/app.js';
 import { startZoomHarness, ZOOM_CLIENT, type ZoomHarness } from './support/zoom.js';

@@ -14,10 +14,10 @@ import pg from 'pg';
 import { mintToken } from '../src/auth/identity.js';
 import { buildConfig } from '../src/config/index.js';
 import { createTokenCipher } from '../src/crypto/tokenCipher.js';
-import { startZoomSimulator, type RunningZoomSimulator } from '../src/local/simulators/zoom.js';
-import { openTokens, type UserTokens } from '../src/providers/zoom/userTokens.js';
-import { POSTGRES_MIGRATIONS } from '../src/store/migrations.js';
-import { zoomTokenFromRow, type Row } from '../src/store/rows.js';
+import { startZoomSimulator, type RunningZoomSimulator } from '../src/providers/zoom/simulator.js';
+import { openTokens, type PlainTokens as UserTokens } from '../src/userAuth/vault.js';
+import { POSTGRES_MIGRATIONS } from '../src/migrations/schema.js';
+import { userTokenFromRow, type Row } from '../src/store/rows.js';
 import { createTestDatabase, postgresReachable, type TestDatabase } from './support/postgres.js';
 import { startService, type ServiceProcess } from './support/process.js';
 
@@ -125,17 +125,19 @@ describe.each(withPostgres)('two replicas on one PostgreSQL database', () => {
     request(`${replica.url}/api/v1/calls`, { method: 'POST', bearer: user, body: {} });
 
   const storedRow = async (): Promise<Row | undefined> =>
-    (await sql.query("SELECT * FROM zoom_tokens WHERE org = 'acme' AND user_id = 'u1'")).rows[0] as Row | undefined;
+    (await sql.query("SELECT * FROM user_tokens WHERE provider = 'zoom' AND org = 'acme' AND user_id = 'u1'"))
+      .rows[0] as Row | undefined;
   /** The stored pair, decrypted: a half-written row would throw here. */
   const storedTokens = async (): Promise<UserTokens | null> => {
     const row = await storedRow();
-    return row ? openTokens(cipher, zoomTokenFromRow(row)) : null;
+    return row ? openTokens(cipher, userTokenFromRow(row)) : null;
   };
   /** Makes the user's stored access token expired, here and at Zoom. */
   const expireToken = async (): Promise<void> => {
-    await sql.query("UPDATE zoom_tokens SET expires_at = $1 WHERE org = 'acme' AND user_id = 'u1'", [
-      Date.now() - 3_600_000,
-    ]);
+    await sql.query(
+      "UPDATE user_tokens SET expires_at = $1 WHERE provider = 'zoom' AND org = 'acme' AND user_id = 'u1'",
+      [Date.now() - 3_600_000],
+    );
     zoom.sim.state.expireAccessTokens();
   };
 

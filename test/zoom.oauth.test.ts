@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { randomBytes } from 'node:crypto';
 import { createTokenCipher } from '../src/crypto/tokenCipher.js';
 import { buildConfig } from '../src/config/index.js';
-import { openTokens, reencryptZoomTokens } from '../src/providers/zoom/userTokens.js';
+import { openTokens, reencryptUserTokens } from '../src/userAuth/vault.js';
 import { api, startApp, TEST_SECRETS, type TestApp } from './support/app.js';
 import { databaseKinds } from './support/databases.js';
 import {
@@ -45,7 +45,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).sub as string;
   const cipher = () => createTokenCipher(h.app.config.tokenEncryption);
   const storedTokens = async (token: string) => {
-    const row = await h.app.store.getZoomToken('acme', userIdOf(token));
+    const row = await h.app.store.userTokens.get('zoom', 'acme', userIdOf(token));
     return row ? openTokens(cipher(), row) : null;
   };
 
@@ -61,7 +61,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     expect(q.get('code_challenge_method')).toBe('S256');
     expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(q.get('state')?.length).toBeGreaterThanOrEqual(32);
-    expect(await h.app.store.takeOAuthState(q.get('state') ?? '')).toMatchObject({ org: 'acme' });
+    expect(await h.app.store.oauthStates.take(q.get('state') ?? '')).toMatchObject({ org: 'acme' });
   });
 
   test('when register is visited without a session, then 401 page', async () => {
@@ -84,10 +84,10 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     expect(page.text).toContain('window.close()');
     expect(page.text).not.toContain('"*"');
 
-    const row = await h.app.store.getZoomToken('acme', userIdOf(user));
+    const row = await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user));
     expect(row).toMatchObject({
-      zoomUserId: 'zoom-user-1',
-      zoomAccountId: 'zoom-account-1',
+      accountUserId: 'zoom-user-1',
+      accountId: 'zoom-account-1',
       keyId: h.app.config.tokenEncryption.current.id,
     });
     const tokens = await storedTokens(user);
@@ -117,8 +117,8 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     const res = await browse(callback, other);
     expect(res.status).toBe(400);
     expect(res.text).toContain('Invalid Zoom session identifier');
-    expect(await h.app.store.getZoomToken('acme', userIdOf(other))).toBeNull();
-    expect(await h.app.store.getZoomToken('acme', userIdOf(owner))).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(other))).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(owner))).toBeNull();
   });
 
   test('when a state is more than 10 minutes old, then 400 INVALID_STATE', async () => {
@@ -189,7 +189,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     expect(res.status).toBe(400);
     expect(res.text).toContain('Zoom did not accept the authorization code');
     expect(res.text).toContain('Connect Zoom again');
-    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user))).toBeNull();
   });
 
   test('when the token endpoint hangs during the exchange, then a 504 page', async () => {
@@ -205,7 +205,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     const user = newUser();
     h.zoom.sim.state.fail('me', { kind: 'json', status: 400, body: { code: 200, message: 'No permission.' } });
     expect((await connectZoom(h.app, user)).status).toBe(200);
-    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).toMatchObject({ zoomUserId: null });
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user))).toMatchObject({ accountUserId: null });
     expect((await call(user)).status).toBe(200);
   });
 
@@ -267,7 +267,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     const res = await call(user);
     expect(res.status).toBe(403);
     expect(res.body['code']).toBe('PROVIDER_AUTHORIZATION_REQUIRED');
-    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user))).toBeNull();
   });
 
   test('when the refresh token was revoked at Zoom, then invalid_grant deletes the token and answers 403', async () => {
@@ -281,7 +281,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
       code: 'PROVIDER_AUTHORIZATION_REQUIRED',
       authorize_url: `${h.app.url}/calls/zoom/register`,
     });
-    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user))).toBeNull();
   });
 
   test('when the refresh fails for a transient reason, then the error is mapped and the token is kept', async () => {
@@ -300,7 +300,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     h.zoom.sim.state.fail('token', { kind: 'hang' });
     expect((await api(quick.app, 'POST', '/api/v1/calls', { token: user })).status).toBe(504);
     await quick.close();
-    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).not.toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user))).not.toBeNull();
     expect((await call(user)).status).toBe(200);
   });
 
@@ -312,7 +312,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ result: 'success', disconnected: true });
     expect(h.zoom.sim.state.revoked).toContain(tokens?.accessToken);
-    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user))).toBeNull();
     const me = await api(h.app, 'GET', '/api/v1/me', { token: user });
     expect(me.body).toMatchObject({ connections: { zoom: { connected: false } } });
   });
@@ -323,7 +323,7 @@ describe.each(kinds)('Zoom general OAuth app (%s)', (db) => {
     h.zoom.sim.state.fail('revoke', { kind: 'text', status: 500, body: 'oops' });
     const res = await api(h.app, 'DELETE', '/api/v1/me/connections/zoom', { token: user });
     expect(res.status).toBe(200);
-    expect(await h.app.store.getZoomToken('acme', userIdOf(user))).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userIdOf(user))).toBeNull();
   });
 
   test('when the connection check runs, then ok because Zoom answers invalid_grant to a made-up token', async () => {
@@ -410,17 +410,17 @@ describe('Zoom token encryption keys', () => {
       // The same user's JWT is valid for both apps: they share the identity secret.
       const res = await api(rotated, 'POST', '/api/v1/calls', { token: user, body: {} });
       expect(res.status).toBe(200);
-      expect((await rotated.store.getZoomToken('acme', 'rotating'))?.keyId).toBe(oldKeyId);
+      expect((await rotated.store.userTokens.get('zoom', 'acme', 'rotating'))?.keyId).toBe(oldKeyId);
 
       const cipher = createTokenCipher(rotated.config.tokenEncryption);
-      expect(await reencryptZoomTokens(rotated.store, cipher, Date.now)).toBe(1);
-      const row = await rotated.store.getZoomToken('acme', 'rotating');
+      expect(await reencryptUserTokens(rotated.store.userTokens, cipher, Date.now)).toBe(1);
+      const row = await rotated.store.userTokens.get('zoom', 'acme', 'rotating');
       expect(row?.keyId).toBe(rotated.config.tokenEncryption.current.id);
       expect(row?.keyId).not.toBe(oldKeyId);
       // Readable without the old key now.
       const onlyNew = buildConfig({ env: {}, secrets: { ...TEST_SECRETS, token_encryption_key: newKey } });
       expect(row && openTokens(createTokenCipher(onlyNew.tokenEncryption), row).accessToken).toMatch(/^sim_at_/);
-      expect(await reencryptZoomTokens(rotated.store, cipher, Date.now)).toBe(0);
+      expect(await reencryptUserTokens(rotated.store.userTokens, cipher, Date.now)).toBe(0);
     } finally {
       await rotated?.close();
     }
@@ -429,7 +429,7 @@ describe('Zoom token encryption keys', () => {
   test('when a ciphertext is copied to another user, then it does not decrypt', async () => {
     const user = h.app.token({ userId: 'victim', ttlSeconds: DAY });
     await connectZoom(h.app, user);
-    const row = await h.app.store.getZoomToken('acme', 'victim');
+    const row = await h.app.store.userTokens.get('zoom', 'acme', 'victim');
     if (!row) throw new Error('no row');
     const cipher = createTokenCipher(h.app.config.tokenEncryption);
     expect(() => openTokens(cipher, { ...row, userId: 'thief' })).toThrow();

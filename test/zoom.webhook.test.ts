@@ -20,7 +20,7 @@ describe.each(kinds)('POST /calls/zoom/deauthorize (%s)', (db) => {
   afterAll(async () => h.close());
   const connected = async (userId: string): Promise<void> => {
     await connectZoom(h.app, h.app.token({ userId }));
-    expect(await h.app.store.getZoomToken('acme', userId)).not.toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', userId)).not.toBeNull();
   };
 
   test('when Zoom validates the endpoint, then plainToken and its HMAC are answered', async () => {
@@ -48,7 +48,7 @@ describe.each(kinds)('POST /calls/zoom/deauthorize (%s)', (db) => {
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ result: 'error', code: 'UNAUTHORIZED' });
     }
-    expect(await h.app.store.getZoomToken('acme', 'w1')).not.toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', 'w1')).not.toBeNull();
   });
 
   test('when HOST_ORIGIN is not configured, then the completion page posts to no opener origin, never "*"', async () => {
@@ -65,8 +65,8 @@ describe.each(kinds)('POST /calls/zoom/deauthorize (%s)', (db) => {
     const res = await h.zoom.sim.sendWebhook(hook, deauthorized);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ result: 'success' });
-    expect(await h.app.store.getZoomToken('acme', 'w2')).toBeNull();
-    expect(await h.app.store.getZoomToken('acme', 'w3')).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', 'w2')).toBeNull();
+    expect(await h.app.store.userTokens.get('zoom', 'acme', 'w3')).toBeNull();
   });
 
   test('when the body is over 64 KiB, then 413', async () => {

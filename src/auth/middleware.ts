@@ -25,7 +25,11 @@ export function identityOf(req: Request): Identity {
 
 /** Reads the Bearer token of a request, or null. */
 export function bearerToken(req: Request): string | null {
-  const header = req.headers.authorization;
+  return parseBearer(req.headers.authorization);
+}
+
+/** Reads the token of an `Authorization: Bearer` header value, or null. */
+export function parseBearer(header: string | undefined): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? null;

@@ -8,7 +8,7 @@ import { countProviderError, type Metrics } from '../metrics.js';
 import { orgContext, type OrgSettingsService } from '../orgs/orgSettings.js';
 import type { CallProviderId } from '../providers/ids.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { Store } from '../store/types.js';
+import type { CallRecordRepository } from '../store/types.js';
 import type { CallRateLimiter } from './rateLimit.js';
 
 /** A request for a call, as the API received it. */
@@ -26,7 +26,7 @@ export interface CallResult {
 
 /** Dependencies of the call service. */
 export interface CallServiceDeps {
-  store: Store;
+  callRecords: CallRecordRepository;
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   metrics: Metrics;
@@ -63,8 +63,8 @@ export function createCallService(deps: CallServiceDeps): {
       // Queued, not awaited: records are written in batches (one statement for many calls),
       // so the answer does not wait for the database; a failed batch is retried and reported
       // by the store, and shutdown writes what is queued.
-      deps.store
-        .recordCall({
+      deps.callRecords
+        .record({
           org: identity.org,
           userId: identity.userId,
           provider: providerId,

@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildConfig, ConfigError, loadConfig, normalizeBigBlueButtonUrl } from './index.js';
+import { normalizeBigBlueButtonUrl } from '../providers/bigbluebutton/settings.js';
+import { buildConfig, ConfigError, loadConfig } from './index.js';
 import { parseSecrets } from './secrets.js';
 import { parseServerUrl } from './urls.js';
 

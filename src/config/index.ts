@@ -1,90 +1,36 @@
 /**
  * The one configuration module: the only reader of `process.env` and of the secrets file.
- * Every setting is parsed and checked here at start-up; a bad value throws a ConfigError
- * whose message is one line naming the setting.
+ * It composes the core's settings schema with every provider module's, so `Config` is
+ * inferred from the schemas; a bad value throws a ConfigError whose message is one line
+ * naming the setting.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
-import { readSecretsFile, type Secrets } from './secrets.js';
+import type { z } from 'zod';
+import type { ProviderModule, SettingsOf } from '../providers/module.js';
+import { PROVIDER_MODULES } from '../providers/modules.js';
+import { coreSettingsSchema, type CoreConfig } from './core.js';
 import { prepareLocalSecrets } from './localSecrets.js';
-import { parseServerUrl } from './urls.js';
+import { readSecretsFile, type Secrets } from './secrets.js';
+
+export { encryptionKeyId, type EncryptionKey } from './core.js';
 
 /** A start-up problem; its message is one line that names the setting. */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
+  override name = 'ConfigError';
 }
 
-/** Checksum algorithms BigBlueButton accepts. */
-export const BBB_CHECKSUM_ALGORITHMS = ['sha1', 'sha256', 'sha384', 'sha512'] as const;
-/** One BigBlueButton checksum algorithm. */
-export type BbbChecksumAlgorithm = (typeof BBB_CHECKSUM_ALGORITHMS)[number];
+/** The built-in modules' settings, each under its module's key. */
+export type ModuleSettings = {
+  [M in (typeof PROVIDER_MODULES)[number] as M['key']]: SettingsOf<M>;
+};
 
-/** An AES-256 key and the id stored beside each ciphertext it made. */
-export interface EncryptionKey {
-  id: string;
-  key: Buffer;
-}
-
-/** The service's settings, typed and validated. */
-export interface Config {
-  /** `local` runs with generated development secrets (SPEC §8). */
-  mode: 'production' | 'local';
-  port: number;
-  host: string;
-  /** The public base URL, without a trailing slash. */
-  publicUrl: string;
-  /** The chat frontend's origin: the only CORS origin and the popup's postMessage target. */
-  hostOrigin: string | null;
-  loginUrl: string | null;
-  databaseUrl: string;
-  /** Directory for local data (SQLite file, local secrets). */
-  dataDir: string;
-  logLevel: string;
-  upstreamTimeoutMs: number;
-  auth: {
-    /** HS256 secret, when no public key is configured. */
-    jwtSecret: string | null;
-    /** PEM public key for RS256/ES256. */
-    jwtPublicKey: string | null;
-    audience: string;
-    issuer: string | null;
+/** The service's settings, typed and validated: the core's and every module's. */
+export type Config = CoreConfig &
+  ModuleSettings & {
+    /** The modules this config was composed from; their settings are under their keys. */
+    readonly modules: readonly ProviderModule[];
   };
-  /** Key for callgate's own signed links (BBB and Jitsi join tokens). */
-  signingSecret: string;
-  tokenEncryption: { current: EncryptionKey; previous: EncryptionKey[] };
-  jitsi: {
-    /** Server-wide Jitsi base URL; null when Jitsi is disabled server-wide. */
-    serverUrl: string | null;
-    /** Self-hosted token authentication (HS256). */
-    jwt: { appId: string; secret: string } | null;
-    /** 8x8 JaaS token authentication (RS256). */
-    jaas: { appId: string; keyId: string; privateKey: string } | null;
-    /** `aud` of minted self-hosted Jitsi tokens. */
-    jwtAudience: string;
-    jwtTtlSeconds: number;
-  };
-  zoom: {
-    clientId: string | null;
-    clientSecret: string | null;
-    accountId: string | null;
-    webhookSecret: string | null;
-    apiUrl: string;
-    oauthUrl: string;
-  };
-  bigBlueButton: {
-    /** Normalised base URL ending in `/`, e.g. `https://bbb.example.com/bigbluebutton/`. */
-    url: string | null;
-    secret: string | null;
-    checksumAlgorithm: BbbChecksumAlgorithm;
-  };
-  /** Calls a user may create per minute; 0 disables the limit. */
-  callsPerMinute: number;
-}
 
 /** The outcome of loading: the config and what start-up should warn about. */
 export interface LoadedConfig {
@@ -95,20 +41,29 @@ export interface LoadedConfig {
 /** Environment variables callgate reads. */
 export type Env = Record<string, string | undefined>;
 
-const MIN_SECRET_LENGTH = 32;
+/** Options of loadConfig besides the environment. */
+export interface LoadOptions {
+  /** The provider modules; the built-in list by default (tests add their own). */
+  modules?: readonly ProviderModule[];
+}
 
 /**
  * Loads the configuration from the environment and the secrets file.
  * With no secrets file, local mode generates development secrets under the data directory.
  */
-export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): LoadedConfig {
+export function loadConfig(
+  env: Env = process.env,
+  cwd: string = process.cwd(),
+  options: LoadOptions = {},
+): LoadedConfig {
+  const modules = options.modules ?? PROVIDER_MODULES;
   const warnings: string[] = [];
   const dataDir = resolve(cwd, env['DATA_DIR'] || './data');
   const secretsPath = resolve(cwd, env['SECRETS_FILE'] || './secrets.conf');
   let secrets: Secrets;
   let mode: Config['mode'];
   if (existsSync(secretsPath)) {
-    const file = wrap('SECRETS_FILE', () => readSecretsFile(secretsPath));
+    const file = wrap('SECRETS_FILE', () => readSecretsFile(secretsPath, modules));
     secrets = file.secrets;
     warnings.push(...file.warnings);
     mode = 'production';
@@ -120,13 +75,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         `secrets file ${secretsPath} not found, and local mode refuses to run with NODE_ENV=production; create it from secrets.example.conf`,
       );
     }
-    secrets = prepareLocalSecrets(dataDir);
+    secrets = prepareLocalSecrets(dataDir, modules);
     mode = 'local';
     warnings.push(
       `LOCAL MODE: no secrets file at ${secretsPath}; using development secrets from ${dataDir}. NOT FOR PRODUCTION.`,
     );
   }
-  const config = buildConfig({ env, secrets, mode, cwd, dataDir });
+  const config = buildConfig({ env, secrets, mode, cwd, dataDir, modules });
   return { config, warnings };
 }
 
@@ -137,207 +92,50 @@ export interface BuildConfigOptions {
   mode?: Config['mode'];
   cwd?: string;
   dataDir?: string;
+  /** The provider modules; the built-in list by default. */
+  modules?: readonly ProviderModule[];
 }
 
 /** Validates settings and secrets into a Config; throws ConfigError naming the first bad one. */
 export function buildConfig(options: BuildConfigOptions): Config {
-  const { env, secrets } = options;
   const cwd = options.cwd ?? process.cwd();
-  const dataDir = options.dataDir ?? resolve(cwd, './data');
-  const port = integer(env, 'PORT', 8080, { min: 0, max: 65535 });
-  const host = env['HOST'] || '127.0.0.1';
-  const publicUrl = stripSlash(url(env, 'PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
-
-  const jwtPublicKeyFile = env['AUTH_JWT_PUBLIC_KEY_FILE'];
-  const jwtPublicKey = jwtPublicKeyFile
-    ? wrap('AUTH_JWT_PUBLIC_KEY_FILE', () => readPem(resolve(cwd, jwtPublicKeyFile), 'PUBLIC KEY'))
-    : null;
-  const jwtSecret = jwtPublicKey ? null : strongSecret(secrets, 'auth_jwt_secret');
-
-  const jitsiServerUrl =
-    env['JITSI_SERVER_URL'] === undefined
-      ? 'https://meet.jit.si'
-      : env['JITSI_SERVER_URL'].trim() === ''
-        ? null
-        : wrap('JITSI_SERVER_URL', () => parseServerUrl(env['JITSI_SERVER_URL'] ?? ''));
-
-  const jitsiAppId = env['JITSI_JWT_APP_ID'] || null;
-  const jitsiAppSecret = secrets.jitsi_jwt_app_secret ?? null;
-  if (jitsiAppId && !jitsiAppSecret) {
-    throw new ConfigError('jitsi_jwt_app_secret: required when JITSI_JWT_APP_ID is set');
+  const mode = options.mode ?? 'production';
+  const modules = options.modules ?? PROVIDER_MODULES;
+  const core = parseSettings(coreSettingsSchema, {
+    env: options.env,
+    secrets: options.secrets,
+    cwd,
+    dataDir: options.dataDir ?? resolve(cwd, './data'),
+    mode,
+  });
+  const composed: Record<string, unknown> = { ...core, modules };
+  for (const module of modules) {
+    if (module.key in composed) throw new Error(`provider module key ${module.key} is taken`);
+    const secrets = Object.fromEntries(module.secretNames.map((name) => [name, options.secrets[name]]));
+    composed[module.key] = parseSettings(module.settings, { env: options.env, secrets, cwd, mode });
   }
-  const jaasAppId = env['JITSI_JAAS_APP_ID'] || null;
-  let jaas: Config['jitsi']['jaas'] = null;
-  if (jaasAppId) {
-    if (!/^[A-Za-z0-9._-]+$/.test(jaasAppId)) {
-      throw new ConfigError('JITSI_JAAS_APP_ID: must be the JaaS AppID, e.g. vpaas-magic-cookie-<hex>');
-    }
-    const keyId = env['JITSI_JAAS_KEY_ID'];
-    const keyFile = env['JITSI_JAAS_PRIVATE_KEY_FILE'];
-    if (!keyId) throw new ConfigError('JITSI_JAAS_KEY_ID: required when JITSI_JAAS_APP_ID is set');
-    if (!keyFile) {
-      throw new ConfigError('JITSI_JAAS_PRIVATE_KEY_FILE: required when JITSI_JAAS_APP_ID is set');
-    }
-    const privateKey = wrap('JITSI_JAAS_PRIVATE_KEY_FILE', () => readPem(resolve(cwd, keyFile), 'PRIVATE KEY'));
-    jaas = { appId: jaasAppId, keyId, privateKey };
-  }
-  // With JaaS configured and no JITSI_SERVER_URL, the server's Jitsi is the JaaS tenant.
-  const serverJitsiUrl =
-    jaas && env['JITSI_SERVER_URL'] === undefined ? `https://8x8.vc/${jaas.appId}` : jitsiServerUrl;
-
-  const bbbUrlRaw = env['BIG_BLUE_BUTTON_URL'];
-  const bbbUrl = bbbUrlRaw ? wrap('BIG_BLUE_BUTTON_URL', () => normalizeBigBlueButtonUrl(bbbUrlRaw)) : null;
-  const algorithm = (env['BIG_BLUE_BUTTON_CHECKSUM_ALGORITHM'] || 'sha256').toLowerCase();
-  if (!(BBB_CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
-    throw new ConfigError(`BIG_BLUE_BUTTON_CHECKSUM_ALGORITHM: must be one of ${BBB_CHECKSUM_ALGORITHMS.join(', ')}`);
-  }
-
-  return {
-    mode: options.mode ?? 'production',
-    port,
-    host,
-    publicUrl,
-    // In local mode the demo page on this very service is the host (SPEC §8).
-    hostOrigin: origin(env, 'HOST_ORIGIN') ?? (options.mode === 'local' ? new URL(publicUrl).origin : null),
-    loginUrl: url(env, 'LOGIN_URL'),
-    databaseUrl: databaseUrl(env['DATABASE_URL'] || 'sqlite:./data/callgate.sqlite', cwd),
-    dataDir,
-    logLevel: logLevel(env['LOG_LEVEL'] || 'info'),
-    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 5000, { min: 1, max: 120_000 }),
-    auth: {
-      jwtSecret,
-      jwtPublicKey,
-      audience: env['AUTH_JWT_AUDIENCE'] || 'callgate',
-      issuer: env['AUTH_JWT_ISSUER'] || null,
-    },
-    signingSecret: strongSecret(secrets, 'signing_secret'),
-    tokenEncryption: {
-      current: encryptionKey('token_encryption_key', required(secrets, 'token_encryption_key')),
-      previous: (secrets.token_encryption_key_previous ?? '')
-        .split(/[\s,]+/)
-        .filter((value) => value !== '')
-        .map((value) => encryptionKey('token_encryption_key_previous', value)),
-    },
-    jitsi: {
-      serverUrl: serverJitsiUrl,
-      jwt: jitsiAppId && jitsiAppSecret ? { appId: jitsiAppId, secret: jitsiAppSecret } : null,
-      jaas,
-      jwtAudience: env['JITSI_JWT_AUDIENCE'] || 'jitsi',
-      jwtTtlSeconds: integer(env, 'JITSI_JWT_TTL_SECONDS', 3 * 3600, { min: 60, max: 7 * 86400 }),
-    },
-    zoom: {
-      clientId: env['VIDEO_ZOOM_CLIENT_ID'] || null,
-      clientSecret: secrets.video_zoom_client_secret ?? null,
-      accountId: env['VIDEO_ZOOM_SERVER_TO_SERVER_ACCOUNT_ID'] || null,
-      webhookSecret: secrets.video_zoom_webhook_secret ?? null,
-      apiUrl: stripSlash(url(env, 'VIDEO_ZOOM_API_URL') ?? 'https://api.zoom.us'),
-      oauthUrl: stripSlash(url(env, 'VIDEO_ZOOM_OAUTH_URL') ?? 'https://zoom.us'),
-    },
-    bigBlueButton: {
-      url: bbbUrl,
-      // Trimmed here too: a space pasted around the secret would fail every checksum.
-      secret: secrets.big_blue_button_secret?.trim() || null,
-      checksumAlgorithm: algorithm as BbbChecksumAlgorithm,
-    },
-    callsPerMinute: integer(env, 'CALLS_PER_MINUTE', 30, { min: 0, max: 100_000 }),
-  };
+  // The loop above filled exactly the keys ModuleSettings names, from the same modules' schemas.
+  return composed as Config;
 }
 
-/**
- * Normalises a BigBlueButton base URL the way admins paste it: surrounding spaces dropped,
- * a trailing `api/` removed, a doubled `/bigbluebutton/` collapsed, a trailing slash added.
- */
-export function normalizeBigBlueButtonUrl(raw: string): string {
-  const parsed = parseServerUrl(raw.trim());
-  let path = new URL(parsed).pathname;
-  path = path.replace(/\/+$/, '');
-  path = path.replace(/\/api$/, '');
-  path = path.replace(/(\/bigbluebutton)+$/, '/bigbluebutton');
-  const result = new URL(parsed);
-  result.pathname = `${path}/`;
-  return result.toString();
+/** A module's settings in a config (unknown: the module's own `create` knows their type). */
+export function moduleSettings(config: Config, module: ProviderModule): unknown {
+  return (config as unknown as Record<string, unknown>)[module.key];
 }
 
-/** The id of an encryption key: a short digest, so ciphertexts name their key without revealing it. */
-export function encryptionKeyId(key: Buffer): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+/** A copy of the config with one module's settings replaced (local mode's simulators). */
+export function withModuleSettings(config: Config, module: ProviderModule, settings: unknown): Config {
+  return { ...config, [module.key]: settings } as Config;
 }
 
-function encryptionKey(name: string, value: string): EncryptionKey {
-  const key = Buffer.from(value, 'base64');
-  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')) {
-    throw new ConfigError(`${name}: must be 32 bytes in base64 (try: openssl rand -base64 32)`);
-  }
-  return { id: encryptionKeyId(key), key };
-}
-
-function required(secrets: Secrets, name: keyof Secrets): string {
-  const value = secrets[name];
-  if (value === undefined) throw new ConfigError(`${name}: missing from the secrets file`);
-  return value;
-}
-
-function strongSecret(secrets: Secrets, name: keyof Secrets): string {
-  const value = required(secrets, name);
-  if (value.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError(`${name}: must be at least ${MIN_SECRET_LENGTH} characters`);
-  }
-  return value;
-}
-
-function integer(env: Env, name: string, fallback: number, bounds: { min: number; max: number }): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const parsed = z.coerce.number().int().min(bounds.min).max(bounds.max).safeParse(raw.trim());
-  if (!parsed.success) {
-    throw new ConfigError(`${name}: must be an integer from ${bounds.min} to ${bounds.max}`);
-  }
-  return parsed.data;
-}
-
-function url(env: Env, name: string): string | null {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return null;
-  try {
-    const parsed = new URL(raw.trim());
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
-    return parsed.toString();
-  } catch {
-    throw new ConfigError(`${name}: must be an absolute http(s) URL`);
-  }
-}
-
-function origin(env: Env, name: string): string | null {
-  const value = url(env, name);
-  return value === null ? null : new URL(value).origin;
-}
-
-function stripSlash(value: string): string {
-  return value.replace(/\/+$/, '');
-}
-
-function databaseUrl(raw: string, cwd: string): string {
-  if (raw.startsWith('sqlite:')) {
-    const path = raw.slice('sqlite:'.length);
-    if (path === '') throw new ConfigError('DATABASE_URL: sqlite: needs a file path');
-    return path === ':memory:' ? raw : `sqlite:${resolve(cwd, path)}`;
-  }
-  if (/^postgres(ql)?:\/\//.test(raw)) return raw;
-  throw new ConfigError('DATABASE_URL: must start with sqlite: or postgres://');
-}
-
-function logLevel(raw: string): string {
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(raw)) throw new ConfigError(`LOG_LEVEL: must be one of ${levels.join(', ')}`);
-  return raw;
-}
-
-function readPem(path: string, kind: string): string {
-  const text = readFileSync(path, 'utf8');
-  if (!text.includes(`-----BEGIN`) || !text.includes(kind.split(' ').pop() ?? kind)) {
-    throw new Error(`${path} is not a PEM ${kind}`);
-  }
-  return text;
+/** Parses a settings source; the first problem becomes a one-line ConfigError naming the setting. */
+function parseSettings<S extends z.ZodType>(schema: S, source: unknown): z.output<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = issue?.path.at(-1);
+  const message = (issue?.message ?? 'invalid').replace(/\s*\n\s*/g, ' ');
+  throw new ConfigError(`${name === undefined ? 'configuration' : String(name)}: ${message}`);
 }
 
 function wrap<T>(name: string, fn: () => T): T {

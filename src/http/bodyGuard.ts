@@ -47,8 +47,15 @@ function parseStrict(body: Buffer): unknown {
   }
 }
 
-/** Parses JSON bodies; refuses oversized or non-JSON ones. */
+/** body-parser's mark of a request whose body has been read, honoured by both paths. */
+type ReadMark = { _body?: boolean };
+
+/** Parses JSON bodies; refuses oversized or non-JSON ones. Runs once per request however often mounted. */
 export const apiBody: RequestHandler = (req, res, next) => {
+  if ((req as ReadMark)._body) {
+    next();
+    return;
+  }
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > JSON_BODY_LIMIT) {
     next(new CallgateError('PAYLOAD_TOO_LARGE', 'Request body is too large'));
@@ -82,6 +89,7 @@ export const apiBody: RequestHandler = (req, res, next) => {
     }
     try {
       req.body = parseStrict(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+      (req as ReadMark)._body = true;
     } catch (error) {
       next(error);
       return;

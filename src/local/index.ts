@@ -1,11 +1,9 @@
 /**
- * Local mode (SPEC §8): what `npm start` without a secrets file adds to the app: the demo
- * and the in-process provider simulators handed in by the caller.
+ * Local mode (SPEC §8): what `npm start` without a secrets file adds to the app: the
+ * in-process provider simulators handed in by the caller (the demo pages are local-only
+ * entries of the route table).
  */
 import type { Express, Router } from 'express';
-import type { Services } from '../services.js';
-import type { Assets } from '../web/assets.js';
-import { demoRoutes } from './demo.js';
 
 /** A router mounted only in local mode, e.g. a provider simulator. */
 export interface LocalRouter {
@@ -14,17 +12,10 @@ export interface LocalRouter {
   router: Router;
 }
 
-/** Options of mountLocalMode. */
-export interface LocalModeOptions {
-  assets: Assets;
-  extraRouters?: LocalRouter[];
-}
-
-/** Mounts the demo and the extra routers; does nothing outside local mode. */
-export function mountLocalMode(app: Express, services: Services, options: LocalModeOptions): void {
-  if (services.config.mode !== 'local') return;
-  app.use(demoRoutes(services, options.assets));
-  for (const { path, router } of options.extraRouters ?? []) app.use(path, router);
+/** Mounts the extra routers; does nothing outside local mode. */
+export function mountLocalRouters(app: Express, mode: 'production' | 'local', routers: readonly LocalRouter[]): void {
+  if (mode !== 'local') return;
+  for (const { path, router } of routers) app.use(path, router);
 }
 
 /** The start-up banner that tells a local-mode user where to go. */

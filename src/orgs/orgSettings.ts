@@ -1,54 +1,70 @@
 /**
  * Organization settings (SPEC §3): the stored choice, or the default for an org never
- * seen before. Reads are cached per org and dropped whenever the store announces a
- * change (in-process on SQLite, LISTEN/NOTIFY across replicas on PostgreSQL).
+ * seen before, plus the provider modules' own fields (e.g. a server URL the org sets).
+ * Reads are cached per org and dropped whenever the store announces a change (in-process
+ * on SQLite, LISTEN/NOTIFY across replicas on PostgreSQL).
  */
 import type { Identity } from '../auth/identity.js';
-import { parseServerUrl } from '../config/urls.js';
 import { badRequest } from '../errors.js';
-import type { ProviderId } from '../providers/ids.js';
+import type { OrgSettingField } from '../providers/module.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { OrgContext } from '../providers/types.js';
-import type { AuditEntry, Store } from '../store/types.js';
+import type { AuditEntry, OrgSettingsRepository } from '../store/types.js';
 
 /** An organization's effective settings. */
 export interface OrgSettings {
   org: string;
-  videoChatProvider: ProviderId;
-  jitsiServerUrl: string | null;
+  videoChatProvider: string;
+  /** The modules' org fields by wire name; null uses the server's value. */
+  fields: Record<string, string | null>;
 }
 
-/** A requested change; `undefined` leaves a field as it is, null resets the Jitsi URL. */
+/** A requested change; `undefined` leaves a field as it is, null resets a module field. */
 export interface OrgSettingsPatch {
-  videoChatProvider?: ProviderId;
-  jitsiServerUrl?: string | null;
+  videoChatProvider?: string;
+  fields?: Record<string, string | null>;
 }
+
+/** Organizations whose settings stay cached; past it the oldest entry goes (memory stays bounded). */
+export const ORG_SETTINGS_CACHE_LIMIT = 10_000;
 
 /** Reads and changes organization settings. */
 export class OrgSettingsService {
   private readonly cache = new Map<string, OrgSettings>();
 
-  constructor(private readonly deps: { store: Store; registry: ProviderRegistry; now?: () => number }) {
-    deps.store.onOrgSettingsChanged((org) => {
+  constructor(
+    private readonly deps: {
+      store: OrgSettingsRepository;
+      registry: ProviderRegistry;
+      fields: readonly OrgSettingField[];
+      now?: () => number;
+    },
+  ) {
+    deps.store.onChanged((org) => {
       if (org === '*') this.cache.clear();
       else this.cache.delete(org);
     });
   }
 
-  /** The org's settings: stored, else the default (Jitsi when available, else disabled). */
+  /** The modules' org settings fields. */
+  get fields(): readonly OrgSettingField[] {
+    return this.deps.fields;
+  }
+
+  /** The org's settings: stored, else the default (SPEC §3). */
   async get(org: string): Promise<OrgSettings> {
     const cached = this.cache.get(org);
     if (cached) return cached;
-    const stored = await this.deps.store.getOrgSettings(org);
+    const stored = await this.deps.store.get(org);
+    const emptyFields = Object.fromEntries(this.deps.fields.map((field) => [field.name, null]));
     const settings: OrgSettings = stored
-      ? { org, videoChatProvider: stored.videoChatProvider, jitsiServerUrl: stored.jitsiServerUrl }
-      : {
-          org,
-          videoChatProvider: this.deps.registry.availability('jitsi_meet', { org, jitsiServerUrl: null }).available
-            ? 'jitsi_meet'
-            : 'disabled',
-          jitsiServerUrl: null,
-        };
+      ? { org, videoChatProvider: stored.videoChatProvider, fields: { ...emptyFields, ...stored.providerSettings } }
+      : { org, videoChatProvider: this.deps.registry.defaultFor({ org, fields: {} }), fields: emptyFields };
+    if (this.cache.size >= ORG_SETTINGS_CACHE_LIMIT) {
+      // Oldest first: a Map keeps insertion order.
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
     this.cache.set(org, settings);
     return settings;
   }
@@ -56,10 +72,12 @@ export class OrgSettingsService {
   /** Applies a patch, after checking it, and writes the audit entry. */
   async update(actor: Identity, org: string, patch: OrgSettingsPatch): Promise<OrgSettings> {
     const before = await this.get(org);
-    const after: OrgSettings = { ...before };
-    if (patch.jitsiServerUrl !== undefined) after.jitsiServerUrl = patch.jitsiServerUrl;
+    const after: OrgSettings = { ...before, fields: { ...before.fields, ...patch.fields } };
     if (patch.videoChatProvider !== undefined) after.videoChatProvider = patch.videoChatProvider;
 
+    if (!this.deps.registry.has(after.videoChatProvider)) {
+      throw badRequest('video_chat_provider', `${after.videoChatProvider} is not a provider`);
+    }
     const availability = this.deps.registry.availability(after.videoChatProvider, orgContext(after));
     if (!availability.available) {
       throw badRequest('video_chat_provider', `${after.videoChatProvider} is not available: ${availability.reason}`);
@@ -68,12 +86,22 @@ export class OrgSettingsService {
     if (after.videoChatProvider !== before.videoChatProvider) {
       changes['video_chat_provider'] = { from: before.videoChatProvider, to: after.videoChatProvider };
     }
-    if (after.jitsiServerUrl !== before.jitsiServerUrl) {
-      changes['jitsi_server_url'] = { from: before.jitsiServerUrl, to: after.jitsiServerUrl };
+    for (const field of this.deps.fields) {
+      const from = before.fields[field.name] ?? null;
+      const to = after.fields[field.name] ?? null;
+      if (from !== to) changes[field.name] = { from, to };
     }
     if (Object.keys(changes).length === 0) return before;
-    await this.deps.store.saveOrgSettings(
-      { ...after, updatedAt: (this.deps.now ?? Date.now)() },
+    // Only set fields are stored: absent means "the server's".
+    const providerSettings: Record<string, string> = {};
+    for (const [name, value] of Object.entries(after.fields)) if (value !== null) providerSettings[name] = value;
+    await this.deps.store.save(
+      {
+        org,
+        videoChatProvider: after.videoChatProvider,
+        providerSettings,
+        updatedAt: (this.deps.now ?? Date.now)(),
+      },
       { org, actorUserId: actor.userId, actorName: actor.name, action: 'settings.update', changes },
     );
     this.cache.delete(org);
@@ -83,15 +111,5 @@ export class OrgSettingsService {
 
 /** The provider-facing view of settings. */
 export function orgContext(settings: OrgSettings): OrgContext {
-  return { org: settings.org, jitsiServerUrl: settings.jitsiServerUrl };
-}
-
-/** Parses an admin's Jitsi URL: `"default"` or null reset it; otherwise a checked server URL. */
-export function parseJitsiServerUrlInput(value: string | null): string | null {
-  if (value === null || value === 'default') return null;
-  try {
-    return parseServerUrl(value);
-  } catch (error) {
-    throw badRequest('jitsi_server_url', (error as Error).message);
-  }
+  return { org: settings.org, fields: settings.fields };
 }

@@ -3,13 +3,16 @@
  * Providers never import HTTP routing, each other, or the database client.
  */
 import type { Identity } from '../auth/identity.js';
-import type { CallProviderId } from './ids.js';
+import type { OAuthSpec } from '../userAuth/types.js';
 
 /** What a provider needs to know of the organization. */
 export interface OrgContext {
   org: string;
-  /** The org's own Jitsi server, or null for the server-wide one. */
-  jitsiServerUrl: string | null;
+  /**
+   * The org's values of the modules' organization settings fields, by wire name
+   * (e.g. `jitsi_server_url`); null or absent means "the server's".
+   */
+  fields: Readonly<Record<string, string | null>>;
 }
 
 /** A request for a new call. */
@@ -41,14 +44,19 @@ export interface Capabilities {
 
 /** A video-call provider. */
 export interface Provider {
-  readonly id: CallProviderId;
+  /** Provider id (SPEC §3), e.g. `zoom_server_to_server`. */
+  readonly id: string;
   /** Human name, e.g. "Jitsi Meet". */
   readonly name: string;
   readonly capabilities: Capabilities;
+  /** An organization never seen before starts with the first available provider that says so (SPEC §3). */
+  readonly defaultForNewOrgs?: boolean;
+  /** Per-user authorization (SPEC §5): the generic service serves register/complete/connections for it. */
+  readonly oauth?: OAuthSpec;
   /** Whether the server (and org) has the settings this provider needs. */
   availability(orgContext: OrgContext): Availability;
   /** Creates a call; throws CallgateError with a SPEC §2 code on failure. */
   createCall(request: CallRequest): Promise<CreatedCall>;
-  /** Tests the connection to the provider live. */
-  checkConnection(orgContext: OrgContext): Promise<CheckResult>;
+  /** Tests the connection to the provider live (SPEC §6); absent means "nothing to test beyond availability". */
+  checkConnection?(orgContext: OrgContext): Promise<CheckResult>;
 }

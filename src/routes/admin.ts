@@ -2,23 +2,35 @@
  * The admin settings page. It lives under `/calls/` because the session cookie has
  * `Path=/calls` (SPEC §1); `/admin` redirects there.
  */
-import { Router } from 'express';
-import { identityOf, readCookie, requireSession, SESSION_COOKIE } from '../auth/middleware.js';
-import type { Services } from '../services.js';
+import { SESSION_COOKIE } from '../auth/middleware.js';
+import { callerOf, defineRoute, type RouteEntry } from '../http/route.js';
 import { renderAdminPage } from '../web/adminPage.js';
 import type { Assets } from '../web/assets.js';
-import { sendAppPage } from '../web/layout.js';
+import { appPageReply } from '../web/layout.js';
 
 /** Routes of the admin page. */
-export function adminRoutes(services: Services, assets: Assets): Router {
-  const router = Router();
-  router.get('/admin', (_req, res) => {
-    res.redirect(302, '/calls/admin');
-  });
-  router.get('/calls/admin', requireSession(services.verifier), (req, res) => {
-    // requireSession has verified this very cookie; it is the token the page's script uses.
-    const token = readCookie(req, SESSION_COOKIE) ?? '';
-    sendAppPage(res, renderAdminPage({ assets, identity: identityOf(req), token }));
-  });
-  return router;
+export function adminRoutes(assets: Assets): RouteEntry[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/admin',
+      summary: 'Redirects to /calls/admin, where the session cookie is sent',
+      auth: 'none',
+      success: { status: 302, description: 'Redirect to /calls/admin' },
+      handle: () => ({ kind: 'redirect', location: '/calls/admin' }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/calls/admin',
+      summary: 'Admin settings page (HTML); members see it read-only',
+      auth: 'session',
+      success: { status: 200, description: 'HTML page' },
+      errors: [401],
+      handle(request) {
+        // requireSession has verified this very cookie; it is the token the page's script uses.
+        const token = request.cookie(SESSION_COOKIE) ?? '';
+        return appPageReply(renderAdminPage({ assets, identity: callerOf(request), token }));
+      },
+    }),
+  ];
 }

@@ -1,16 +1,30 @@
 /** `GET /api/v1/providers` (SPEC §3): every provider with its availability for the caller's org. */
-import { Router } from 'express';
-import { identityOf, requireBearer } from '../auth/middleware.js';
-import { sendSuccess } from '../http/respond.js';
+import { z } from 'zod';
+import { callerOf, defineRoute, type RouteEntry } from '../http/route.js';
 import { orgContext } from '../orgs/orgSettings.js';
 import type { Services } from '../services.js';
 
 /** Routes of provider discovery. */
-export function providerRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/api/v1/providers', requireBearer(services.verifier), async (req, res) => {
-    const settings = await services.orgSettings.get(identityOf(req).org);
-    sendSuccess(res, { providers: services.registry.describe(orgContext(settings)) });
+export function providerRoutes(services: Services): RouteEntry[] {
+  const description = z.object({
+    id: z.enum(services.registry.ids()),
+    name: z.string(),
+    available: z.boolean(),
+    reason: z.string().optional(),
+    capabilities: z.object({ voice_only: z.boolean(), requires_user_authorization: z.boolean() }),
   });
-  return router;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/providers',
+      summary: "Providers and their availability for the caller's organization",
+      auth: 'bearer',
+      success: { status: 200, schema: z.object({ providers: z.array(description) }) },
+      errors: [401],
+      async handle(request) {
+        const settings = await services.orgSettings.get(callerOf(request).org);
+        return { kind: 'success', fields: { providers: services.registry.describe(orgContext(settings)) } };
+      },
+    }),
+  ];
 }

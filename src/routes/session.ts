@@ -1,26 +1,46 @@
 /** `POST /api/v1/session`: turns a Bearer token into the `/calls/` session cookie (SPEC §1). */
-import { Router, type Response } from 'express';
-import { bearerToken, identityOf, requireBearer, SESSION_COOKIE } from '../auth/middleware.js';
-import { sendSuccess } from '../http/respond.js';
+import { z } from 'zod';
+import { parseBearer, SESSION_COOKIE } from '../auth/middleware.js';
+import { callerOf, defineRoute, type CookieChange, type RouteEntry } from '../http/route.js';
 import type { Services } from '../services.js';
 
 /** Routes of the browser session. */
-export function sessionRoutes(services: Services): Router {
-  const router = Router();
-  const secure = services.config.publicUrl.startsWith('https:');
-  const setCookie = (res: Response, value: string, maxAgeMs: number): void => {
-    res.cookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', path: '/calls', secure, maxAge: maxAgeMs });
+export function sessionRoutes(services: Services): RouteEntry[] {
+  const options: CookieChange['options'] = {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/calls',
+    secure: services.config.publicUrl.startsWith('https:'),
   };
-  router.post('/api/v1/session', requireBearer(services.verifier), (req, res) => {
-    const identity = identityOf(req);
-    const token = bearerToken(req) ?? '';
-    const remainingMs = Math.max(0, identity.exp * 1000 - services.now());
-    setCookie(res, token, remainingMs);
-    sendSuccess(res, { expires_at: new Date(identity.exp * 1000).toISOString() });
-  });
-  router.delete('/api/v1/session', requireBearer(services.verifier), (_req, res) => {
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/calls', secure });
-    sendSuccess(res);
-  });
-  return router;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/session',
+      summary: 'Set the callgate_session cookie from the Bearer token',
+      auth: 'bearer',
+      success: { status: 200, schema: z.object({ expires_at: z.string() }) },
+      errors: [401],
+      handle(request) {
+        const identity = callerOf(request);
+        const token = parseBearer(request.header('authorization')) ?? '';
+        const maxAgeMs = Math.max(0, identity.exp * 1000 - services.now());
+        return {
+          kind: 'success',
+          fields: { expires_at: new Date(identity.exp * 1000).toISOString() },
+          cookies: [{ name: SESSION_COOKIE, value: token, options: { ...options, maxAgeMs } }],
+        };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/session',
+      summary: 'Clear the session cookie',
+      auth: 'bearer',
+      success: { status: 200, schema: z.object({}) },
+      errors: [401],
+      handle() {
+        return { kind: 'success', cookies: [{ name: SESSION_COOKIE, options }] };
+      },
+    }),
+  ];
 }

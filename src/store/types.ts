@@ -1,16 +1,16 @@
 /**
- * The storage contract. Two implementations (SQLite for one process, PostgreSQL for
- * replicas) pass the same contract tests in `test/store.contract.test.ts`.
- * Times are milliseconds since the epoch.
+ * The storage contract, split by concern: each consumer gets the one narrow repository it
+ * needs. Two implementations (SQLite for one process, PostgreSQL for replicas) pass the same
+ * contract tests in `test/store.contract.test.ts`. Times are milliseconds since the epoch.
+ * Nothing here knows a provider: providers are ids, their org settings a string map.
  */
-import type { ProviderId } from '../providers/ids.js';
 
 /** An organization's stored settings. */
 export interface OrgSettingsRecord {
   org: string;
-  videoChatProvider: ProviderId;
-  /** Org override of the Jitsi server; null uses the server's. */
-  jitsiServerUrl: string | null;
+  videoChatProvider: string;
+  /** Provider settings the org overrides (e.g. a server URL); absent keys use the server's. */
+  providerSettings: Record<string, string>;
   updatedAt: number;
 }
 
@@ -32,7 +32,7 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'createdAt'>;
 export interface CallRecord {
   org: string;
   userId: string;
-  provider: ProviderId;
+  provider: string;
   isVideoCall: boolean;
   createdAt: number;
 }
@@ -44,21 +44,25 @@ export interface DailyCallCount {
   count: number;
 }
 
-/** A pending OAuth redirect: single-use, bound to org and user. */
+/** A pending OAuth redirect: single-use, bound to provider, org and user. */
 export interface OAuthStateRecord {
   state: string;
+  provider: string;
   org: string;
   userId: string;
   codeVerifier: string;
   expiresAt: number;
 }
 
-/** A user's Zoom tokens, encrypted (the ciphertext holds access and refresh token). */
-export interface StoredZoomToken {
+/** A user's tokens at one provider, encrypted (the ciphertext holds access and refresh token). */
+export interface StoredUserToken {
+  provider: string;
   org: string;
   userId: string;
-  zoomUserId: string | null;
-  zoomAccountId: string | null;
+  /** The provider's id of the user, when the provider said (deauthorization webhooks use it). */
+  accountUserId: string | null;
+  /** The provider's id of the user's account or tenant, when known. */
+  accountId: string | null;
   keyId: string;
   ciphertext: string;
   /** When the access token expires. */
@@ -66,15 +70,87 @@ export interface StoredZoomToken {
   updatedAt: number;
 }
 
-/** Writes allowed while a user's Zoom token row is locked. */
-export interface ZoomTokenTransaction {
-  save(token: StoredZoomToken): Promise<void>;
+/** Writes allowed while a user's token row is locked. */
+export interface UserTokenTransaction {
+  save(token: StoredUserToken): Promise<void>;
   delete(): Promise<void>;
+}
+
+/** Org settings, saved together with their audit entry; changes are announced to every process. */
+export interface OrgSettingsRepository {
+  get(org: string): Promise<OrgSettingsRecord | null>;
+  /** Saves settings and their audit entry atomically. */
+  save(settings: OrgSettingsRecord, audit: NewAuditEntry): Promise<void>;
+  /** Calls `listener` when any process changes an organization's settings (`*`: maybe all). */
+  onChanged(listener: (org: string) => void): void;
+}
+
+/** The settings audit log (written by OrgSettingsRepository.save). */
+export interface AuditLogRepository {
+  /** Newest first; `beforeId` pages backwards. */
+  list(org: string, options: { limit: number; beforeId?: number }): Promise<AuditEntry[]>;
+}
+
+/** Created calls, for statistics. */
+export interface CallRecordRepository {
+  /**
+   * Queues a call record: records go to the database in batches (group commit within a few
+   * milliseconds); the promise resolves once it is written. Counts and the store's close()
+   * write what is queued first.
+   */
+  record(call: CallRecord): Promise<void>;
+  /** Records queued and not yet written. */
+  pending(): number;
+  countByDay(org: string, options: { since: number }): Promise<DailyCallCount[]>;
+}
+
+/** Pending OAuth redirects. */
+export interface OAuthStateRepository {
+  save(record: OAuthStateRecord): Promise<void>;
+  /** Removes and returns a state: a second take of the same state returns null. */
+  take(state: string): Promise<OAuthStateRecord | null>;
+  deleteExpired(now: number): Promise<number>;
+}
+
+/** Per-user provider tokens, keyed by provider, org and user. */
+export interface UserTokenRepository {
+  get(provider: string, org: string, userId: string): Promise<StoredUserToken | null>;
+  save(token: StoredUserToken): Promise<void>;
+  delete(provider: string, org: string, userId: string): Promise<boolean>;
+  /** Deletes every token of one provider account (`accountId` null: any account). */
+  deleteOfAccount(provider: string, accountUserId: string, accountId: string | null): Promise<number>;
+  /** Every token, of one provider or of all. */
+  list(provider?: string): Promise<StoredUserToken[]>;
+  /**
+   * Runs `fn` while holding the user's token row exclusively (across processes on
+   * PostgreSQL), handing it the row as re-read under the lock.
+   */
+  withLock<T>(
+    provider: string,
+    org: string,
+    userId: string,
+    fn: (current: StoredUserToken | null, tx: UserTokenTransaction) => Promise<T>,
+  ): Promise<T>;
+}
+
+/** Fixed-window counters (rate limits). */
+export interface CounterRepository {
+  /**
+   * Adds one hit to a fixed-window counter and returns the window's count so far
+   * (atomic across processes); windows older than `windowStart` are dropped.
+   */
+  increment(key: string, windowStart: number): Promise<number>;
+  /** Adds `amount` to a fixed-window counter and returns its value after (atomic across processes). */
+  add(key: string, windowStart: number, amount: number): Promise<number>;
+  /** Subtracts amounts from several counters of one window, in one statement. */
+  release(windowStart: number, amounts: ReadonlyMap<string, number>): Promise<void>;
+  /** Drops the counters of windows that started before `windowStart`. */
+  sweep(windowStart: number): Promise<void>;
 }
 
 /** Options of every store. */
 export interface StoreOptions {
-  /** Pool size (PostgreSQL); each in-flight Zoom refresh holds one connection. */
+  /** Pool size (PostgreSQL); each in-flight token refresh holds one connection. */
   maxConnections?: number;
   /** Called on a background database error: an idle connection dropped, a batch not written (it is retried). */
   onError?: (error: Error) => void;
@@ -82,61 +158,16 @@ export interface StoreOptions {
   onCallRecordBatch?: (size: number) => void;
 }
 
-/** The storage contract. */
+/** An open database: its repositories, a health check and close. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
-
-  getOrgSettings(org: string): Promise<OrgSettingsRecord | null>;
-  /** Saves settings and their audit entry atomically. */
-  saveOrgSettings(settings: OrgSettingsRecord, audit: NewAuditEntry): Promise<void>;
-  /** Newest first; `beforeId` pages backwards. */
-  listAuditLog(org: string, options: { limit: number; beforeId?: number }): Promise<AuditEntry[]>;
-
-  /**
-   * Queues a call record: records go to the database in batches (group commit within a few
-   * milliseconds); the promise resolves once it is written. Reads of call counts and
-   * close() write what is queued first.
-   */
-  recordCall(call: CallRecord): Promise<void>;
-  /** Call records queued and not yet written. */
-  pendingCallRecords(): number;
-  countCallsByDay(org: string, options: { since: number }): Promise<DailyCallCount[]>;
-
-  saveOAuthState(record: OAuthStateRecord): Promise<void>;
-  /** Removes and returns a state: a second take of the same state returns null. */
-  takeOAuthState(state: string): Promise<OAuthStateRecord | null>;
-  deleteExpiredOAuthStates(now: number): Promise<number>;
-
-  getZoomToken(org: string, userId: string): Promise<StoredZoomToken | null>;
-  saveZoomToken(token: StoredZoomToken): Promise<void>;
-  deleteZoomToken(org: string, userId: string): Promise<boolean>;
-  deleteZoomTokensOfZoomUser(zoomUserId: string, zoomAccountId: string | null): Promise<number>;
-  listZoomTokens(): Promise<StoredZoomToken[]>;
-  /**
-   * Runs `fn` while holding the user's token row exclusively (across processes on
-   * PostgreSQL), handing it the row as re-read under the lock.
-   */
-  withZoomTokenLock<T>(
-    org: string,
-    userId: string,
-    fn: (current: StoredZoomToken | null, tx: ZoomTokenTransaction) => Promise<T>,
-  ): Promise<T>;
-
-  /**
-   * Adds one hit to a fixed-window counter and returns the window's count so far
-   * (atomic across processes); windows older than `windowStart` are dropped.
-   */
-  incrementCounter(key: string, windowStart: number): Promise<number>;
-  /** Adds `amount` to a fixed-window counter and returns its value after (atomic across processes). */
-  addToCounter(key: string, windowStart: number, amount: number): Promise<number>;
-  /** Subtracts amounts from several counters of one window, in one statement. */
-  releaseCounters(windowStart: number, amounts: ReadonlyMap<string, number>): Promise<void>;
-  /** Drops the counters of windows that started before `windowStart`. */
-  sweepCounters(windowStart: number): Promise<void>;
-
-  /** Calls `listener` when any process changes an organization's settings. */
-  onOrgSettingsChanged(listener: (org: string) => void): void;
+  readonly orgSettings: OrgSettingsRepository;
+  readonly auditLog: AuditLogRepository;
+  readonly callRecords: CallRecordRepository;
+  readonly oauthStates: OAuthStateRepository;
+  readonly userTokens: UserTokenRepository;
+  readonly counters: CounterRepository;
 }

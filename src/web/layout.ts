@@ -4,6 +4,7 @@
  * script or style at all) and never cached, since the admin page embeds the caller's token.
  */
 import type { Response } from 'express';
+import type { RouteReply } from '../http/route.js';
 import type { Assets } from './assets.js';
 import { escapeHtml } from './html.js';
 
@@ -62,4 +63,9 @@ export function sendAppPage(res: Response, html: string): void {
   res.setHeader('Content-Security-Policy', PAGE_CSP);
   res.setHeader('Cache-Control', 'no-store');
   res.type('html').send(html);
+}
+
+/** A page with the strict CSP and no caching, as a route reply. */
+export function appPageReply(html: string): RouteReply {
+  return { kind: 'html', html, headers: { 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' } };
 }

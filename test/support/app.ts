@@ -13,6 +13,7 @@ import { mintToken, type MintOptions } from '../../src/auth/identity.js';
 import { buildConfig, type Config, type Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/log.js';
+import type { ProviderModule } from '../../src/providers/module.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -40,6 +41,8 @@ export interface StartAppOptions {
   appOptions?: AppOptions;
   /** Reuse an existing database URL (e.g. to start a second app on the same PostgreSQL). */
   databaseUrl?: string;
+  /** The provider modules; the built-in list by default (a test may add its own). */
+  modules?: readonly ProviderModule[];
 }
 
 /** A running app. */
@@ -93,6 +96,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     secrets: { ...TEST_SECRETS, ...options.secrets },
     mode: options.mode ?? 'production',
     dataDir: tempDir ?? tmpdir(),
+    ...(options.modules ? { modules: options.modules } : {}),
   });
   const services = createServices({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   server.on('request', buildApp(services, options.appOptions));

@@ -14,8 +14,13 @@ export interface ServiceProcess {
 }
 
 /** Spawns `node dist/main.js` in `cwd` and waits for its "listening" line (or its exit). */
-export function startService(options: { cwd: string; env?: Record<string, string> }): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [`${ROOT}dist/main.js`], {
+export function startService(options: {
+  cwd: string;
+  env?: Record<string, string>;
+  /** The entry point; the checkout's `dist/main.js` by default. */
+  mainPath?: string;
+}): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [options.mainPath ?? `${ROOT}dist/main.js`], {
     cwd: options.cwd,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import {
   startZoomSimulator,
   type RunningZoomSimulator,
   type ZoomSimulatorOptions,
-} from '../../src/local/simulators/zoom.js';
+} from '../../src/providers/zoom/simulator.js';
 import type { Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
 import { api, startApp, type TestApp } from './app.js';

@@ -1,12 +1,11 @@
 /**
- * Local mode's provider simulators (SPEC §8): every provider without real settings is
- * pointed at an in-process simulator mounted on callgate itself, so a fresh checkout can
- * complete a call with each provider without any account anywhere.
+ * Local mode's provider simulators (SPEC §8): every module with a simulator and no real
+ * settings is pointed at an in-process simulator mounted on callgate itself, so a fresh
+ * checkout can complete a call with each provider without any account anywhere. Each
+ * simulator is loaded with a dynamic `import()` here, so production never loads one.
  */
-import type { Config } from '../../config/index.js';
+import { moduleSettings, withModuleSettings, type Config } from '../../config/index.js';
 import type { LocalRouter } from '../index.js';
-import { createBigBlueButtonSimulator } from './bigbluebutton.js';
-import { createZoomSimulator } from './zoom.js';
 
 /** Where the simulators are mounted on callgate. */
 export const SIMULATORS_PATH = '/_simulators';
@@ -19,34 +18,24 @@ export interface LocalSimulators {
   simulated: string[];
 }
 
-/** Fills in simulator settings for providers that have none; only ever called in local mode. */
-export function localSimulators(config: Config): LocalSimulators {
+/** Fills in simulator settings for modules that have none; only ever called in local mode. */
+export async function localSimulators(config: Config): Promise<LocalSimulators> {
   if (config.mode !== 'local') throw new Error('simulators run in local mode only');
   const routers: LocalRouter[] = [];
   const simulated: string[] = [];
-  let bigBlueButton = config.bigBlueButton;
-  if (!bigBlueButton.url || !bigBlueButton.secret) {
-    const secret = bigBlueButton.secret ?? 'local-bigbluebutton-secret';
-    const path = `${SIMULATORS_PATH}/bigbluebutton`;
-    routers.push({ path, router: createBigBlueButtonSimulator({ secret }).router });
-    bigBlueButton = { ...bigBlueButton, url: `${config.publicUrl}${path}/`, secret };
-    simulated.push('big_blue_button');
-  }
-  let zoom = config.zoom;
-  if (!zoom.clientId || !zoom.clientSecret) {
-    // The general OAuth app: the one with the authorization popup, the interesting path to try.
-    const clientId = 'callgate-local';
-    const clientSecret = zoom.clientSecret ?? 'local-zoom-client-secret';
-    const path = `${SIMULATORS_PATH}/zoom`;
-    const simulator = createZoomSimulator({
-      clientId,
-      clientSecret,
-      ...(zoom.webhookSecret ? { webhookSecret: zoom.webhookSecret } : {}),
+  let result = config;
+  for (const module of config.modules) {
+    if (!module.simulator) continue;
+    const mountPath = `${SIMULATORS_PATH}/${module.key.toLowerCase()}`;
+    const simulator = await module.simulator();
+    const outcome = simulator.simulate(moduleSettings(config, module), {
+      mountPath,
+      baseUrl: `${config.publicUrl}${mountPath}`,
     });
-    routers.push({ path, router: simulator.router });
-    const base = `${config.publicUrl}${path}`;
-    zoom = { ...zoom, clientId, clientSecret, accountId: null, apiUrl: base, oauthUrl: base };
-    simulated.push('zoom');
+    if (!outcome) continue;
+    routers.push({ path: mountPath, router: outcome.router });
+    simulated.push(...outcome.providerIds);
+    result = withModuleSettings(result, module, outcome.settings);
   }
-  return { config: { ...config, bigBlueButton, zoom }, routers, simulated };
+  return { config: result, routers, simulated };
 }

@@ -7,7 +7,7 @@
  */
 import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
 import { parseStringPromise } from 'xml2js';
-import type { BbbChecksumAlgorithm } from '../../config/index.js';
+import type { BbbChecksumAlgorithm } from './settings.js';
 import { CallgateError } from '../../errors.js';
 import { signBbbQuery } from './checksum.js';
 import { createResponseSchema, responseEnvelopeSchema, type BbbResponse, type CreatedMeeting } from './schemas.js';

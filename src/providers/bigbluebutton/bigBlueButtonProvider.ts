@@ -5,7 +5,7 @@
  * sends the browser to BBB's signed `join` URL, as moderator for the call's creator.
  */
 import type { Identity } from '../../auth/identity.js';
-import type { BbbChecksumAlgorithm, Config } from '../../config/index.js';
+import type { BbbChecksumAlgorithm, BigBlueButtonSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
 import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
@@ -18,7 +18,7 @@ export const MEETING_ID_LENGTH = 24;
 
 /** What the BigBlueButton provider and join are built from. */
 export interface BigBlueButtonDeps {
-  config: Config['bigBlueButton'];
+  config: BigBlueButtonSettings;
   signingSecret: string;
   /** callgate's public base URL, without a trailing slash. */
   publicUrl: string;

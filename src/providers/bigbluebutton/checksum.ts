@@ -5,7 +5,7 @@
  * the same string is both hashed and put on the wire.
  */
 import { createHash } from 'node:crypto';
-import type { BbbChecksumAlgorithm } from '../../config/index.js';
+import type { BbbChecksumAlgorithm } from './settings.js';
 
 /** Hex length of each algorithm's checksum: BBB picks the algorithm from this length. */
 export const CHECKSUM_HEX_LENGTH: Readonly<Record<BbbChecksumAlgorithm, number>> = {

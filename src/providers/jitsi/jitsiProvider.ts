@@ -5,7 +5,7 @@
  * When the server takes JWTs (self-hosted token auth or 8x8 JaaS), the call's URL is a
  * callgate join link instead, so each participant gets a token of their own.
  */
-import type { Config } from '../../config/index.js';
+import type { JitsiSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
 import type { CallRequest, CheckResult, CreatedCall, OrgContext, Provider } from '../types.js';
@@ -22,13 +22,13 @@ export { jitsiRoomUrl } from './joinLink.js';
 export const ROOM_NAME_LENGTH = 20;
 
 /** The Jitsi base URL for an org: its own, else the server's; null when neither exists. */
-export function jitsiBaseUrl(config: Config['jitsi'], orgContext: OrgContext): string | null {
-  return orgContext.jitsiServerUrl ?? config.serverUrl;
+export function jitsiBaseUrl(config: JitsiSettings, orgContext: OrgContext): string | null {
+  return orgContext.fields['jitsi_server_url'] ?? config.serverUrl;
 }
 
 /** Creates the Jitsi Meet provider. */
 export function createJitsiProvider(deps: {
-  config: Pick<Config, 'jitsi' | 'publicUrl' | 'signingSecret' | 'upstreamTimeoutMs'>;
+  config: { jitsi: JitsiSettings; publicUrl: string; signingSecret: string; upstreamTimeoutMs: number };
   now: () => number;
 }): Provider & { id: 'jitsi_meet' } {
   const notConfigured = 'Jitsi server URL has not been configured';
@@ -36,6 +36,7 @@ export function createJitsiProvider(deps: {
   const jitsi = deps.config.jitsi;
   return {
     id: 'jitsi_meet',
+    defaultForNewOrgs: true,
     name: 'Jitsi Meet',
     capabilities: { voiceOnly: true, requiresUserAuthorization: false },
     availability(orgContext) {

@@ -10,7 +10,7 @@
  * `sub` must be the tenant (for `https://host/<tenant>/<room>`) or the domain.
  */
 import jwt from 'jsonwebtoken';
-import type { Config } from '../../config/index.js';
+import type { JitsiSettings } from './settings.js';
 
 /** The host of 8x8 JaaS meetings; its rooms live under `https://8x8.vc/<appId>/`. */
 export const JAAS_HOST = '8x8.vc';
@@ -36,7 +36,7 @@ export interface JitsiTarget {
  * `https://8x8.vc/<appId>`: our key only signs for our own tenant. Any other base gets
  * self-hosted HS256 tokens when an app id and secret are configured, else none.
  */
-export function resolveJitsiTarget(config: Config['jitsi'], base: string): JitsiTarget {
+export function resolveJitsiTarget(config: JitsiSettings, base: string): JitsiTarget {
   const url = new URL(base);
   const path = url.pathname.replace(/\/+$/, '');
   if (config.jaas && url.hostname === JAAS_HOST && (path === '' || path === `/${config.jaas.appId}`)) {

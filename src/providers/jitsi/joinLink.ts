@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Identity } from '../../auth/identity.js';
-import type { Config } from '../../config/index.js';
+import type { JitsiSettings } from './settings.js';
 import { createTokenSigner } from '../../crypto/signedToken.js';
 import { mintJitsiToken, resolveJitsiTarget } from './jitsiTokens.js';
 
@@ -52,7 +52,7 @@ export interface JitsiJoinLinks {
 
 /** Creates the join-link service from the config. */
 export function createJitsiJoinLinks(deps: {
-  config: Pick<Config, 'jitsi' | 'publicUrl' | 'signingSecret'>;
+  config: { jitsi: JitsiSettings; publicUrl: string; signingSecret: string };
   now: () => number;
 }): JitsiJoinLinks {
   const signer = createTokenSigner(deps.config.signingSecret, 'jitsi');

@@ -156,11 +156,20 @@ export async function getCurrentUser(
 function apiError(answer: RawAnswer, what: string): CallgateError {
   if (answer.status === 429) return rateLimited(answer.headers['retry-after']);
   const parsed = apiErrorSchema.safeParse(answer.json);
-  if (!parsed.success) return unavailable(answer, what);
-  const cause = new Error(`${what}: Zoom error ${parsed.data.code} (HTTP ${answer.status})`);
-  if (parsed.data.code === USER_DOES_NOT_EXIST) {
+  if (parsed.success && parsed.data.code === USER_DOES_NOT_EXIST) {
+    const cause = new Error(`${what}: Zoom error ${parsed.data.code} (HTTP ${answer.status})`);
     return new CallgateError('UNKNOWN_ZOOM_USER', ZOOM_UNKNOWN_USER, { cause });
   }
+  // As Zulip: any other refusal (4xx, whatever its body) is "Failed to create Zoom call";
+  // only a 5xx, or a 2xx/3xx that is not Zoom's, says the server could not be reached.
+  if (answer.status >= 400 && answer.status < 500) {
+    const code = parsed.success ? `Zoom error ${parsed.data.code}` : 'no Zoom error body';
+    return new CallgateError('PROVIDER_ERROR', ZOOM_CALL_FAILED, {
+      cause: new Error(`${what}: ${code} (HTTP ${answer.status})`),
+    });
+  }
+  if (!parsed.success) return unavailable(answer, what);
+  const cause = new Error(`${what}: Zoom error ${parsed.data.code} (HTTP ${answer.status})`);
   return new CallgateError('PROVIDER_ERROR', ZOOM_CALL_FAILED, { cause });
 }
 

@@ -2,23 +2,47 @@
  * Zoom general OAuth app (https://developers.zoom.us/docs/integrations/oauth/): each user
  * authorizes callgate once; meetings are created with the user's own token.
  */
-import type { Config } from '../../config/index.js';
-import { isCallgateError } from '../../errors.js';
+import type { OAuthSpec, UserTokens } from '../../userAuth/types.js';
 import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
-import { zoomUserAppAvailability } from './availability.js';
-import { InvalidGrantError, type ZoomOAuthClient } from './oauthClient.js';
+import { zoomUserAppAvailability, ZOOM_NOT_CONFIGURED } from './availability.js';
 import { meetingBody } from './schemas.js';
-import { authorizationRequired, type ZoomUserTokens } from './userTokens.js';
-import { createMeeting, type ZoomEndpoints } from './zoomApi.js';
+import type { ZoomSettings } from './settings.js';
+import { createMeeting, getCurrentUser, type ZoomEndpoints } from './zoomApi.js';
+
+/** The general app's OAuth declaration (SPEC §5): paths, popup message and Zoom's endpoints. */
+export function zoomOAuthSpec(config: ZoomSettings, timeoutMs: number): OAuthSpec {
+  const endpoints: ZoomEndpoints = { apiUrl: config.apiUrl, oauthUrl: config.oauthUrl, timeoutMs };
+  const configured = zoomUserAppAvailability(config).available;
+  return {
+    providerId: 'zoom',
+    path: 'zoom',
+    displayName: 'Zoom',
+    messageType: 'zoom_token',
+    authorizeUrl: `${config.oauthUrl}/oauth/authorize`,
+    tokenUrl: `${config.oauthUrl}/oauth/token`,
+    revokeUrl: `${config.oauthUrl}/oauth/revoke`,
+    clientId: configured ? config.clientId : null,
+    clientSecret: configured ? config.clientSecret : null,
+    // https://developers.zoom.us/docs/integrations/oauth/#request-an-access-token: HTTP Basic.
+    clientAuth: 'client_secret_basic',
+    // Zoom refresh tokens are single-use and rotate on every refresh.
+    refreshTokenRotates: true,
+    refreshTokenMayBeAbsent: false,
+    async lookUpAccount(accessToken) {
+      const user = await getCurrentUser(endpoints, accessToken);
+      return user ? { userId: user.zoomUserId, accountId: user.zoomAccountId } : null;
+    },
+    texts: { notConfigured: ZOOM_NOT_CONFIGURED },
+  };
+}
 
 /** Creates the general OAuth app provider. */
 export function createZoomProvider(deps: {
-  config: Config['zoom'];
+  config: ZoomSettings;
   timeoutMs: number;
-  publicUrl: string;
-  tokens: ZoomUserTokens;
-  oauth: ZoomOAuthClient | null;
-}): Provider & { id: 'zoom' } {
+  oauth: OAuthSpec;
+  tokens: UserTokens;
+}): Provider {
   const endpoints: ZoomEndpoints = {
     apiUrl: deps.config.apiUrl,
     oauthUrl: deps.config.oauthUrl,
@@ -28,6 +52,7 @@ export function createZoomProvider(deps: {
     id: 'zoom',
     name: 'Zoom',
     capabilities: { voiceOnly: true, requiresUserAuthorization: true },
+    oauth: deps.oauth,
     availability() {
       return zoomUserAppAvailability(deps.config);
     },
@@ -46,28 +71,14 @@ export function createZoomProvider(deps: {
       );
       if (second.kind === 'created') return { url: second.joinUrl };
       await deps.tokens.forget(identity);
-      throw authorizationRequired(deps.publicUrl, new Error('Zoom refused a freshly refreshed user token'));
+      throw deps.tokens.authorizationRequired(new Error('Zoom refused a freshly refreshed user token'));
     },
     /**
      * Without a user token there is nothing to create, so this checks what an admin can fix:
-     * the token endpoint answers, and it does not refuse our client credentials. A refresh
-     * with a made-up refresh token must be answered `invalid_grant`; `invalid_client` (or
-     * any other 4xx) means the client id or secret is wrong.
+     * the token endpoint answers, and it does not refuse our client credentials.
      */
     async checkConnection(): Promise<CheckResult> {
-      if (!deps.oauth)
-        return { status: 'failed', reason: 'not_configured', detail: 'Zoom credentials have not been configured' };
-      try {
-        await deps.oauth.refresh('callgate-connection-check');
-        return { status: 'failed', reason: 'unexpected_answer', detail: 'Zoom accepted a made-up refresh token' };
-      } catch (error) {
-        if (error instanceof InvalidGrantError) return { status: 'ok' };
-        if (isCallgateError(error) && error.code === 'PROVIDER_AUTH_FAILED') {
-          return { status: 'failed', reason: 'invalid_credentials', detail: error.message };
-        }
-        const detail = isCallgateError(error) ? error.message : 'Unexpected error';
-        return { status: 'failed', reason: 'unreachable', detail };
-      }
+      return deps.tokens.checkClient();
     },
   };
 }

@@ -2,7 +2,7 @@
  * Zoom server-to-server OAuth app (https://developers.zoom.us/docs/internal-apps/s2s-oauth/):
  * one account token for the whole server, meetings created for the caller's email.
  */
-import type { Config } from '../../config/index.js';
+import type { ZoomSettings } from './settings.js';
 import { isCallgateError } from '../../errors.js';
 import type { CallRequest, CheckResult, CreatedCall, Provider } from '../types.js';
 import { createAccountTokenCache } from './accountToken.js';
@@ -13,7 +13,7 @@ import { CallgateError } from '../../errors.js';
 
 /** Creates the server-to-server provider. */
 export function createZoomServerToServerProvider(deps: {
-  config: Config['zoom'];
+  config: ZoomSettings;
   timeoutMs: number;
   now: () => number;
 }): Provider & { id: 'zoom_server_to_server' } {

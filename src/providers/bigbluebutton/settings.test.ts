@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { parseSecrets } from './secrets.js';
-import { buildConfig, normalizeBigBlueButtonUrl } from './index.js';
+import { parseSecrets } from '../../config/secrets.js';
+import { buildConfig } from '../../config/index.js';
+import { normalizeBigBlueButtonUrl } from './settings.js';
 
 describe('normalizeBigBlueButtonUrl', () => {
   test.each([

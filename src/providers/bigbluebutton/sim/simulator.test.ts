@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { encodeBbbQuery } from '../../providers/bigbluebutton/checksum.js';
-import { javaUrlEncode } from './bigbluebutton.js';
+import { encodeBbbQuery } from '../checksum.js';
+import { javaUrlEncode } from '../simulator.js';
 
 describe('javaUrlEncode', () => {
   test('when encoding the characters URLEncoder keeps or changes, then Java’s output comes out', () => {

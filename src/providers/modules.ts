@@ -1,0 +1,15 @@
+/**
+ * The module list: adding a provider is a new folder under `src/providers/` and one line
+ * here. Order is the order of `GET /api/v1/providers`.
+ */
+import { bigBlueButtonModule } from './bigbluebutton/index.js';
+import { jitsiModule } from './jitsi/index.js';
+import type { ProviderModule } from './module.js';
+import { zoomModule } from './zoom/index.js';
+
+/** Every built-in provider module. */
+export const PROVIDER_MODULES = [
+  jitsiModule,
+  zoomModule,
+  bigBlueButtonModule,
+] as const satisfies readonly ProviderModule[];
