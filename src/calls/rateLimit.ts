@@ -10,7 +10,7 @@
  * batched statement every few hundred milliseconds, so another replica can use them.
  * Hence: all replicas together admit at most `limit + slack` calls per user and window;
  * one replica alone admits at most `limit` (so a single process is exact); a user below the
- * limit is refused only when two or more replicas serve them in the same second and hold
+ * limit is refused only when three or more replicas serve them in the same second and hold
  * unused reservations (at most `chunk - 1` each), never with one or two replicas.
  * The slack is max(2, 10% of the limit), the most SPEC §9 allows.
  *
