@@ -6,13 +6,28 @@
  */
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { DIST, startOptions } from './bench/callgate.js';
+import { DIST, SECRETS, startOptions, TOKEN } from './bench/callgate.js';
 import { ROOT } from './bench/harness.js';
+import { benchGoogleMeet, benchMicrosoftTeams, type BenchContext } from './bench/meetingProviders.js';
 import { profiles } from './bench/profile.js';
-import { bigBlueButton, jitsiLatency, zoom } from './bench/providers.js';
+import { bigBlueButton, jitsiLatency, overSimulator, selectProvider, zoom } from './bench/providers.js';
 import { json, rows, table } from './bench/report.js';
 import { soak, startup } from './bench/soak.js';
 import { crash, roundTrips, throughput } from './bench/throughput.js';
+
+/** What the per-user OAuth providers' sections (scripts/bench/meetingProviders.ts) need from here. */
+const meetingContext: BenchContext = {
+  secrets: SECRETS,
+  token: TOKEN,
+  callRequest: {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ is_video_call: true, meeting_name: 'bench' }),
+  },
+  upstreamDelayMs: Number(process.env['BENCH_UPSTREAM_DELAY_MS'] ?? 20),
+  selectProvider,
+  addedLatency: (options) => overSimulator(options),
+};
 
 const SECTIONS: Record<string, () => Promise<void>> = {
   throughput,
@@ -20,6 +35,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   jitsi: jitsiLatency,
   zoom,
   bbb: bigBlueButton,
+  google_meet: async () => void (json['googleMeet'] = await benchGoogleMeet(meetingContext)),
+  microsoft_teams: async () => void (json['microsoftTeams'] = await benchMicrosoftTeams(meetingContext)),
   startup,
   soak,
   crash,

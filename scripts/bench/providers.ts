@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mintToken } from '../../src/auth/identity.js';
 import { signBbbQuery } from '../../src/providers/bigbluebutton/checksum.js';
-import { callRequest, cpuMilliseconds, SECRETS, startCallgate, TOKEN, type Callgate } from './callgate.js';
+import { callRequest, cpuMilliseconds, SECRETS, startCallgate, TOKEN } from './callgate.js';
 import { forkSimulator, load, type SimChild } from './harness.js';
 import { json, row } from './report.js';
 
@@ -55,25 +55,32 @@ export async function jitsiLatency(): Promise<void> {
   json['jitsiLatency'] = out;
 }
 
-async function overSimulator(options: {
+/**
+ * Latency of `through` (callgate) and of `direct` (the simulator alone), provider requests
+ * per call and callgate's CPU per call, at each concurrency level.
+ */
+export async function overSimulator(options: {
   section: string;
   label: string;
   sim: SimChild;
-  callgate: Callgate;
+  /** callgate's process id, to read its CPU time. */
+  pid: number;
   direct: Target;
   through: Target;
   expectStatus: number;
+  /** Concurrency levels; 1, 10 and 50 by default. */
+  levels?: number[];
 }): Promise<Record<string, unknown>> {
   await load({ ...options.through, connections: 10, seconds: 2 });
   const levels: Record<string, unknown> = {};
-  for (const connections of LEVELS) {
+  for (const connections of options.levels ?? LEVELS) {
     // A fixed number of requests, so provider requests per call are exact.
     const amount = Math.max(300, connections * 40);
     const upstream = await load({ ...options.direct, connections, amount });
     options.sim.reset();
-    const cpuBefore = cpuMilliseconds(options.callgate.pid);
+    const cpuBefore = cpuMilliseconds(options.pid);
     const through = await load({ ...options.through, connections, amount });
-    const cpu = (cpuMilliseconds(options.callgate.pid) - cpuBefore) / amount;
+    const cpu = (cpuMilliseconds(options.pid) - cpuBefore) / amount;
     const stats = await options.sim.stats();
     const failed = options.expectStatus === 200 ? through.non2xx : amount - through.non2xx;
     if (through.errors || failed) throw new Error(`${options.label} run had failures: ${JSON.stringify(through)}`);
@@ -96,7 +103,8 @@ async function overSimulator(options: {
   return { upstreamDelayMs: UPSTREAM_DELAY_MS, levels };
 }
 
-async function selectProvider(baseUrl: string, provider: string): Promise<void> {
+/** Selects the organization's provider through the API, as an admin. */
+export async function selectProvider(baseUrl: string, provider: string): Promise<void> {
   const admin = mintToken(SECRETS.auth_jwt_secret, { org: 'bench', userId: 'admin', role: 'admin' });
   const patched = await fetch(`${baseUrl}/api/v1/orgs/bench/settings`, {
     method: 'PATCH',
@@ -136,7 +144,7 @@ export async function bigBlueButton(): Promise<void> {
       section: 'bbb',
       label: 'join redirect',
       sim,
-      callgate,
+      pid: callgate.pid,
       direct: { url: direct },
       through: { url: created.url, headers: { cookie: `callgate_session=${TOKEN}` } },
       expectStatus: 302,
@@ -186,7 +194,7 @@ export async function zoom(): Promise<void> {
         section: 'zoom-s2s',
         label: 'POST /api/v1/calls',
         sim,
-        callgate: s2s,
+        pid: s2s.pid,
         direct,
         through: oneUser(s2s.url),
         expectStatus: 200,
@@ -206,7 +214,7 @@ export async function zoom(): Promise<void> {
         section: 'zoom-user',
         label: 'POST /api/v1/calls',
         sim,
-        callgate: user,
+        pid: user.pid,
         direct,
         through: oneUser(user.url),
         expectStatus: 200,

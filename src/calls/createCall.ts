@@ -48,8 +48,12 @@ export function createCallService(deps: CallServiceDeps): {
       }
       const context = orgContext(settings);
       let url: string;
+      let isVideoCall = call.isVideoCall;
       try {
         const provider = deps.registry.requireAvailable(providerId, context);
+        // SPEC §4a: a provider that cannot start with cameras off answers a voice request
+        // with its ordinary meeting, and the answer says it is a video call.
+        isVideoCall ||= !provider.capabilities.voiceOnly;
         ({ url } = await provider.createCall({
           identity,
           orgContext: context,
@@ -68,12 +72,12 @@ export function createCallService(deps: CallServiceDeps): {
           org: identity.org,
           userId: identity.userId,
           provider: providerId,
-          isVideoCall: call.isVideoCall,
+          isVideoCall,
           createdAt: (deps.now ?? Date.now)(),
         })
         .catch(() => undefined);
       deps.metrics.callsCreated.inc({ provider: providerId });
-      return { provider: providerId, url, isVideoCall: call.isVideoCall };
+      return { provider: providerId, url, isVideoCall };
     },
   };
 }

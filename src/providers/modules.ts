@@ -3,7 +3,9 @@
  * here. Order is the order of `GET /api/v1/providers`.
  */
 import { bigBlueButtonModule } from './bigbluebutton/index.js';
+import { googleMeetModule } from './googleMeet/index.js';
 import { jitsiModule } from './jitsi/index.js';
+import { microsoftTeamsModule } from './microsoftTeams/index.js';
 import type { ProviderModule } from './module.js';
 import { zoomModule } from './zoom/index.js';
 
@@ -12,4 +14,6 @@ export const PROVIDER_MODULES = [
   jitsiModule,
   zoomModule,
   bigBlueButtonModule,
+  googleMeetModule,
+  microsoftTeamsModule,
 ] as const satisfies readonly ProviderModule[];

@@ -1,6 +1,6 @@
 /**
  * The demo page (local mode): sign in as anyone, then start calls the way a chat client
- * does — including Zoom's one-time authorization popup (SPEC §4, §5).
+ * does — including the one-time authorization popup of per-user providers (SPEC §4, §5).
  */
 import { apiRequest, ApiError, byId, errorText, showStatus, stringField, type Json } from './api.js';
 import { callMessage, parseMessage } from './messages.js';
@@ -15,10 +15,17 @@ interface DemoIdentity {
   exp: number;
 }
 
-/** A call the page is waiting to retry once Zoom authorization completes. */
+/** A call the page is waiting to retry once the provider's authorization completes. */
 interface CallRequest {
   isVideoCall: boolean;
   meetingName: string;
+}
+
+/** The authorization the page waits for: the popup reports `<provider id>_token`. */
+interface PendingAuthorization {
+  request: CallRequest;
+  messageType: string;
+  providerName: string;
 }
 
 const signInSection = byId('sign-in');
@@ -36,7 +43,9 @@ const voiceButton = byId<HTMLButtonElement>('voice-call');
 let token: string | null = null;
 let identity: DemoIdentity | null = null;
 let busy = false;
-let pendingCall: CallRequest | null = null;
+let pending: PendingAuthorization | null = null;
+/** Provider names by id, for the words about an authorization popup. */
+const providerNames = new Map<string, string>();
 
 function decodeIdentity(jwt: string): DemoIdentity | null {
   try {
@@ -68,9 +77,13 @@ async function showChat(jwt: string, { focus }: { focus: boolean }): Promise<voi
     showSignIn();
     return;
   }
-  // The session cookie (Path=/calls) lets `/calls/...` links — Zoom authorization,
+  // The session cookie (Path=/calls) lets `/calls/...` links — provider authorization,
   // BigBlueButton joins, the admin page — know who is clicking.
   await apiRequest('POST', '/api/v1/session', { token: jwt });
+  const listed = await apiRequest('GET', '/api/v1/providers', { token: jwt });
+  for (const provider of Array.isArray(listed['providers']) ? (listed['providers'] as Json[]) : []) {
+    providerNames.set(stringField(provider, 'id'), stringField(provider, 'name'));
+  }
   token = jwt;
   identity = claims;
   who.textContent = `Signed in as ${claims.name} (${claims.role}) in ${claims.org}.`;
@@ -111,7 +124,7 @@ byId('sign-out').addEventListener('click', () => {
   const jwt = token;
   token = null;
   identity = null;
-  pendingCall = null;
+  pending = null;
   sessionStorage.removeItem(TOKEN_KEY);
   messages.replaceChildren();
   showStatus(callStatus, '');
@@ -168,7 +181,11 @@ async function startCall(request: CallRequest): Promise<void> {
     showStatus(callStatus, 'Call link posted.', 'ok');
   } catch (error) {
     if (error instanceof ApiError && error.code === 'PROVIDER_AUTHORIZATION_REQUIRED') {
-      requestAuthorization(request, stringField(error.body, 'authorize_url'));
+      const provider = stringField(error.body, 'provider');
+      requestAuthorization(request, stringField(error.body, 'authorize_url'), {
+        messageType: `${provider}_token`,
+        providerName: providerNames.get(provider) ?? provider,
+      });
     } else {
       showStatus(callStatus, errorText(error), 'error');
     }
@@ -179,19 +196,27 @@ async function startCall(request: CallRequest): Promise<void> {
 }
 
 /** Opens the provider's authorization popup; the call is retried when it reports success. */
-function requestAuthorization(request: CallRequest, authorizeUrl: string): void {
-  pendingCall = request;
+function requestAuthorization(
+  request: CallRequest,
+  authorizeUrl: string,
+  provider: { messageType: string; providerName: string },
+): void {
+  pending = { request, ...provider };
+  const name = provider.providerName;
   const popup = authorizeUrl ? window.open(authorizeUrl, 'callgate-authorization', 'popup,width=640,height=720') : null;
   if (popup) {
-    showStatus(callStatus, 'Zoom needs your permission first: finish in the window that opened, and the call starts.');
+    showStatus(
+      callStatus,
+      `${name} needs your permission first: finish in the window that opened, and the call starts.`,
+    );
     return;
   }
   // Popup blocked: offer a link the user can follow themselves.
-  callStatus.replaceChildren('Zoom needs your permission first. ');
+  callStatus.replaceChildren(`${name} needs your permission first. `);
   const link = document.createElement('a');
   link.href = authorizeUrl;
   link.target = 'callgate-authorization';
-  link.textContent = 'Authorize Zoom';
+  link.textContent = `Authorize ${name}`;
   callStatus.append(link, ', then come back: the call starts by itself.');
   callStatus.dataset['tone'] = 'info';
 }
@@ -199,18 +224,18 @@ function requestAuthorization(request: CallRequest, authorizeUrl: string): void 
 function onAuthorizationMessage(data: unknown): void {
   if (data === null || typeof data !== 'object') return;
   const message = data as Json;
-  if (message['type'] !== 'zoom_token') return;
-  const request = pendingCall;
-  if (!request) return;
+  const waiting = pending;
+  if (!waiting || message['type'] !== waiting.messageType) return;
   if (message['value'] === true) {
-    pendingCall = null;
-    void startCall(request);
+    pending = null;
+    void startCall(waiting.request);
     return;
   }
   // The popup stays open with a retry link; a later success still starts this call.
+  const name = waiting.providerName;
   showStatus(
     callStatus,
-    'Zoom was not connected, so no call was started. Retry in the Zoom window, or start the call again.',
+    `${name} was not connected, so no call was started. Retry in the ${name} window, or start the call again.`,
     'error',
   );
 }
