@@ -48,7 +48,13 @@ for (const name of chosen.length ? chosen : Object.keys(SECTIONS)) {
   const section = SECTIONS[name];
   if (!section) throw new Error(`unknown section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
   process.stderr.write(`bench: ${name}…\n`);
-  await section();
+  try {
+    await section();
+  } catch (error) {
+    // One failing section is reported in the table; the others still run.
+    process.stderr.write(`bench: ${name} failed: ${String(error)}\n`);
+    rows.push({ section: name, measure: 'FAILED', value: String(error).slice(0, 60) });
+  }
 }
 if (rows.length === 0) process.exit(0);
 

@@ -40,8 +40,8 @@ const tokens = Array.from({ length: USERS }, (_, i) =>
   mintToken(SECRETS.auth_jwt_secret, { org: 'bench', userId: String(i), role: 'member', ttlSeconds: 7200 }),
 );
 
-/** The first user's token (cookies, single-user runs). */
-export const TOKEN = tokens[0] ?? '';
+/** User 1's token (cookies, single-user runs; the Zoom simulator knows user1@bench.example). */
+export const TOKEN = tokens[1] ?? '';
 
 /** `POST /api/v1/calls` for autocannon, each request from the next of USERS users. */
 export function callRequest(url: string): {
