@@ -42,7 +42,7 @@ export function appRoutes(services: Services, assets: Assets): RouteEntry[] {
     ...orgRoutes(services),
     ...callRoutes(services),
     ...services.providerRoutes,
-    ...adminRoutes(assets),
+    ...adminRoutes(assets, services.pageTokens),
     ...demoRoutes(services, assets),
   );
   return routes;
@@ -68,7 +68,13 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
 
   const assets = createAssets(options.assetsDir);
   app.use(assets.router);
-  app.use(routeTableRouter(appRoutes(services, assets), { verifier: services.verifier, mode: services.config.mode }));
+  app.use(
+    routeTableRouter(appRoutes(services, assets), {
+      verifier: services.verifier,
+      pageTokens: services.pageTokens,
+      mode: services.config.mode,
+    }),
+  );
   mountLocalRouters(app, services.config.mode, options.localRouters ?? []);
 
   app.use((req, _res, next) => {

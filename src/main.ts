@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { describeListenError } from './http/listenError.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
-import { localModeBanner, type LocalRouter } from './local/index.js';
+import { localModeBanner, restrictLocalDatabase, type LocalRouter } from './local/index.js';
 import { tuneHeap } from './heap.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   let config = loaded.config;
   let localRouters: LocalRouter[] = [];
   if (config.mode === 'local') {
+    restrictLocalDatabase(config.databaseUrl);
     // Loaded here, in local mode only: a production process never imports a simulator.
     const { localSimulators } = await import('./local/simulators/index.js');
     const simulators = await localSimulators(config);

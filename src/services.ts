@@ -4,10 +4,13 @@
  * config's modules; the core knows their capabilities, never their names.
  */
 import { createIdentityVerifier, type Identity, type IdentityVerifier } from './auth/identity.js';
+import { createPageTokens, type PageTokens } from './auth/pageToken.js';
 import { createCallService } from './calls/createCall.js';
-import { createCallRateLimiter, memoryCounters } from './calls/rateLimit.js';
+import { createCallRateLimiter, createRateLimiter, memoryCounters, type RateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
 import { createTokenCipher } from './crypto/tokenCipher.js';
+import { createAddressPolicy, type AddressPolicy, type Resolver } from './http/addressPolicy.js';
+import { createDeliveryGuard } from './http/deliveryGuard.js';
 import type { RouteEntry } from './http/route.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -24,6 +27,8 @@ export interface Services {
   logger: Logger;
   metrics: Metrics;
   verifier: IdentityVerifier;
+  /** The admin page's short-lived, page-only credential (SPEC §9). */
+  pageTokens: PageTokens;
   registry: ProviderRegistry;
   orgSettings: OrgSettingsService;
   calls: ReturnType<typeof createCallService>;
@@ -31,6 +36,10 @@ export interface Services {
   providerRoutes: RouteEntry[];
   /** Per-user authorization (SPEC §5): every OAuth provider's flow, tokens and connections. */
   userAuth: UserAuth;
+  /** Where organization-set addresses may lead (SPEC §9). */
+  addressPolicy: AddressPolicy;
+  /** Per-user limit of connection checks (SPEC §9); authorization starts are userAuth's. */
+  checkLimiter: RateLimiter;
   now: () => number;
   /** Stops background work (rate-limit reconciliation) and gives back what it holds; the store stays open. */
   close(): Promise<void>;
@@ -44,6 +53,8 @@ export interface ServiceOptions {
   metrics?: Metrics;
   /** Clock; tests move it instead of sleeping. */
   now?: () => number;
+  /** Resolves organization-set host names; tests pass a fake so nothing leaves the machine. */
+  resolve?: Resolver;
 }
 
 /** Builds the services. */
@@ -52,12 +63,18 @@ export function createServices(options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
   const tokenCipher = createTokenCipher(config.tokenEncryption);
+  const addressPolicy = createAddressPolicy({
+    allowed: config.allowedPrivateUpstreamHosts,
+    allowLoopback: config.mode === 'local',
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
   const userAuth = createUserAuth({
     store,
     cipher: tokenCipher,
     publicUrl: config.publicUrl,
     hostOrigin: config.hostOrigin,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
+    startsPerMinute: config.callsPerMinute,
     logger: logger.child({ module: 'user-authorization' }),
     now,
     // Runs per request, long after the registry and org settings below exist.
@@ -83,6 +100,8 @@ export function createServices(options: ServiceOptions): Services {
     signingSecret: config.signingSecret,
     tokenCipher,
     userTokens: userAuth.userTokens,
+    deliveries: createDeliveryGuard({ deliveries: store.webhookDeliveries, now }),
+    addressPolicy,
   });
   const registry = new ProviderRegistry(built.providers);
   const orgSettings = new OrgSettingsService({
@@ -104,6 +123,7 @@ export function createServices(options: ServiceOptions): Services {
     logger,
     metrics,
     verifier: createIdentityVerifier(config.auth, now),
+    pageTokens: createPageTokens(config.signingSecret, now),
     registry,
     orgSettings,
     calls: createCallService({
@@ -116,6 +136,14 @@ export function createServices(options: ServiceOptions): Services {
     }),
     providerRoutes: [...built.routes, ...userAuth.routes()],
     userAuth,
+    addressPolicy,
+    checkLimiter: createRateLimiter({
+      counters: store.counters,
+      perMinute: config.callsPerMinute,
+      now,
+      counter: 'checks',
+      what: 'connection checks',
+    }),
     now,
     close: () => rateLimiter.close(),
   };

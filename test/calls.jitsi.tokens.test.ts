@@ -140,7 +140,7 @@ describe.each(kinds)('Jitsi join links with self-hosted token authentication (%s
     );
   });
 
-  test('when the org uses another tenant on our Jitsi host, then the link binds it and sub is that tenant', async () => {
+  test('when the org uses another tenant on our Jitsi host, then it gets a plain room URL and no token (SPEC §9)', async () => {
     const admin = app.token({ org: 'initech', role: 'admin' });
     const patch = await api(app, 'PATCH', '/api/v1/orgs/initech/settings', {
       token: admin,
@@ -148,15 +148,28 @@ describe.each(kinds)('Jitsi join links with self-hosted token authentication (%s
     });
     expect(patch.status).toBe(200);
     const res = await api(app, 'POST', '/api/v1/calls', { token: app.token({ org: 'initech' }), body: {} });
-    const joined = await openLink(app, String(res.body['url']), app.token({ org: 'initech' }));
+    expect(String(res.body['url'])).toMatch(
+      /^https:\/\/meet\.example\.com\/initech\/[a-z0-9]{20}#config\.startWithVideoMuted=false$/,
+    );
+  });
+
+  test("when the org names the operator's own tenant, then it gets token links like the server's default", async () => {
+    const admin = app.token({ org: 'umbrella', role: 'admin' });
+    const patch = await api(app, 'PATCH', '/api/v1/orgs/umbrella/settings', {
+      token: admin,
+      body: { jitsi_server_url: 'https://meet.example.com/team' },
+    });
+    expect(patch.status).toBe(200);
+    const res = await api(app, 'POST', '/api/v1/calls', { token: app.token({ org: 'umbrella' }), body: {} });
+    const joined = await openLink(app, String(res.body['url']), app.token({ org: 'umbrella' }));
     const redirect = parseRedirect(joined.location);
-    expect(redirect.base).toBe('https://meet.example.com/initech');
+    expect(redirect.base).toBe('https://meet.example.com/team');
     const claims = verifyLikeProsody(
       redirect.jwt,
       { ...selfHostedProsody(), domainVerification: { mucDomainBase: 'meet.example.com' } },
-      `[initech]${redirect.room}@conference.meet.example.com`,
+      `[team]${redirect.room}@conference.meet.example.com`,
     );
-    expect(claims['sub']).toBe('initech');
+    expect(claims['sub']).toBe('team');
   });
 
   test('when a member of another org opens the link, then a 403 page is answered', async () => {

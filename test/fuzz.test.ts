@@ -129,6 +129,82 @@ describe('fuzz', () => {
   });
 });
 
+/** The first address and prefix length of each IPv4 range organizations may not use (SPEC §9). */
+const INTERNAL_V4: Array<[number, number]> = [
+  [0x0a000000, 8], // 10/8
+  [0x7f000000, 8], // loopback
+  [0xa9fe0000, 16], // link-local, the metadata service's
+  [0xac100000, 12], // 172.16/12
+  [0xc0a80000, 16], // 192.168/16
+  [0x64400000, 10], // carrier-grade NAT
+  [0x00000000, 8], // "this network", 0.0.0.0 included
+  [0xe0000000, 4], // multicast
+  [0xf0000000, 4], // reserved, broadcast included
+];
+const internalV4 = fc
+  .constantFrom(...INTERNAL_V4)
+  .chain(([base, bits]) => fc.nat({ max: 2 ** (32 - bits) - 1 }).map((offset) => base + offset));
+/** The spellings the WHATWG URL parser reads as one IPv4 address (issue 11). */
+const v4Spelling = (n: number): fc.Arbitrary<string> => {
+  const parts = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const hex = (value: number): string => `0x${value.toString(16)}`;
+  return fc.constantFrom(
+    parts.join('.'),
+    `${parts.join('.')}.`,
+    String(n),
+    hex(n),
+    `${parts[0]}.${parts[1]}.${n & 0xffff}`,
+    `${parts[0]}.${n & 0xffffff}`,
+    parts.map((part) => `0${part.toString(8)}`).join('.'),
+    parts.map(hex).join('.'),
+    `[::ffff:${parts.join('.')}]`,
+    `[::ffff:${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}]`,
+    // IPv4-compatible (deprecated): inside ::/8, never public.
+    `[::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}]`,
+  );
+};
+/** IPv6 addresses in loopback, unspecified, unique-local, link-local and multicast ranges. */
+const internalV6 = fc.oneof(
+  fc.constantFrom('[::1]', '[::]', '[0:0:0:0:0:0:0:1]'),
+  fc
+    .tuple(
+      fc.constantFrom([0xfc00, 7], [0xfe80, 10], [0xff00, 8]),
+      fc.nat({ max: 0xffff }),
+      fc.array(fc.nat({ max: 0xffff }), { minLength: 7, maxLength: 7 }),
+    )
+    .map(([[base, bits], low, rest]) => {
+      const first = base | (low & ((1 << (16 - bits)) - 1));
+      return `[${[first, ...rest].map((part) => part.toString(16)).join(':')}]`;
+    }),
+);
+
+describe('fuzz of organization-set addresses', () => {
+  test('when an admin sets any spelling of an internal address as the Jitsi URL, then 400 and nothing is stored', async () => {
+    const token = app.token({ org: 'fuzz-net', role: 'owner' });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(internalV4.chain(v4Spelling), internalV6),
+        fc.constantFrom('', ':8443', ':80'),
+        fc.constantFrom('', '/', '/team', '/latest/meta-data'),
+        async (host, port, path) => {
+          const url = `https://${host}${port}${path}`;
+          const res = await api(app, 'PATCH', '/api/v1/orgs/fuzz-net/settings', {
+            token,
+            body: { jitsi_server_url: url },
+          });
+          expect(res.status).toBe(400);
+          expect(res.body).toMatchObject({ code: 'BAD_REQUEST', field: 'jitsi_server_url' });
+          expect(String(res.body['msg'])).toMatch(/organizations may not use$/);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const settings = await api(app, 'GET', '/api/v1/orgs/fuzz-net/settings', { token });
+    expect(settings.body['jitsi_server_url']).toBeNull();
+    expect((await api(app, 'GET', '/api/v1/orgs/fuzz-net/audit-log', { token })).body['entries']).toEqual([]);
+  });
+});
+
 /** Printable ASCII: what a header value can carry (fetch refuses control characters). */
 const headerText = (maxLength: number) =>
   fc.string({ maxLength, unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)) });

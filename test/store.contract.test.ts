@@ -214,6 +214,44 @@ describe.each(kinds)('store: OAuth states (%s)', (kind) => {
     expect(await store.oauthStates.take('s2')).toBeNull();
     expect(await store.oauthStates.take('s3')).toMatchObject({ provider: 'p2' });
   });
+
+  test('when a user has more pending states than kept, then only the newest are kept, any provider, others untouched', async () => {
+    const store = db.store();
+    const base = { org: 'acme', userId: 'many', codeVerifier: 'v' };
+    for (let i = 0; i < 7; i += 1) {
+      await store.oauthStates.save({ ...base, provider: i % 2 ? 'p1' : 'p2', state: `m${i}`, expiresAt: 1000 + i });
+    }
+    await store.oauthStates.save({ ...base, userId: 'other', provider: 'p1', state: 'o1', expiresAt: 1 });
+    expect(await store.oauthStates.keepNewest('acme', 'many', 3)).toBe(4);
+    for (let i = 0; i < 4; i += 1) expect(await store.oauthStates.take(`m${i}`)).toBeNull();
+    for (let i = 4; i < 7; i += 1) expect(await store.oauthStates.take(`m${i}`)).not.toBeNull();
+    expect(await store.oauthStates.take('o1')).not.toBeNull();
+  });
+});
+
+describe.each(kinds)('store: webhook deliveries (%s)', (kind) => {
+  const db = useStore(kind);
+  test('when one delivery is claimed at once from many connections, then exactly one claim wins', async () => {
+    const other = await openStore(db.url());
+    try {
+      const stores = [db.store(), other];
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => stores[i % 2]?.webhookDeliveries.claim('d1', 2000, 1000)),
+      );
+      expect(claims.filter((claimed) => claimed === true)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('when a claim expires or is released, then the delivery can be claimed again', async () => {
+    const store = db.store();
+    expect(await store.webhookDeliveries.claim('d2', 2000, 1000)).toBe(true);
+    expect(await store.webhookDeliveries.claim('d2', 2500, 1999)).toBe(false);
+    expect(await store.webhookDeliveries.claim('d2', 3000, 2000)).toBe(true);
+    await store.webhookDeliveries.release('d2');
+    expect(await store.webhookDeliveries.claim('d2', 4000, 2001)).toBe(true);
+  });
 });
 
 describe.each(kinds)('store: user tokens (%s)', (kind) => {

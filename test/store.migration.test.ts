@@ -169,7 +169,7 @@ describe.each(kinds)('upgrade from release 0.1 (%s)', (kind) => {
       version,
       name,
     }));
-    expect(expected.map(({ version }) => version)).toEqual([1, 2, 3]);
+    expect(expected.map(({ version }) => version)).toEqual([1, 2, 3, 4]);
     expect(await readRows(kind, old.url, 'SELECT version, name FROM schema_migrations ORDER BY version')).toEqual(
       expected,
     );

@@ -148,13 +148,17 @@ describe('production mode web pages', () => {
     expect(res.text).not.toContain('callgate-token');
   });
 
-  test('when an admin opens /calls/admin, then the page embeds their token under a strict CSP and no caching', async () => {
+  test('when an admin opens /calls/admin, then the page embeds a page token (not their session) under a strict CSP and no caching', async () => {
     const token = app.token({ role: 'admin', name: 'Ada <script>alert(1)</script>' });
     const res = await api(app, 'GET', '/calls/admin', { headers: { cookie: `callgate_session=${token}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toBe(PAGE_CSP);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(meta(res.text, 'callgate-token')).toBe(token);
+    // SPEC §9: not the session JWT, but a token the page's own API calls accept.
+    const pageToken = meta(res.text, 'callgate-token');
+    expect(pageToken).not.toBe(token);
+    expect(res.text).not.toContain(token);
+    expect((await api(app, 'GET', '/api/v1/orgs/acme/settings', { token: pageToken })).status).toBe(200);
     expect(meta(res.text, 'callgate-org')).toBe('acme');
     expect(meta(res.text, 'callgate-role')).toBe('admin');
     expect(res.text).toContain('Ada &lt;script&gt;alert(1)&lt;/script&gt;');

@@ -6,6 +6,7 @@
 import type { Request, RequestHandler } from 'express';
 import { CallgateError } from '../errors.js';
 import { isAdmin, type Identity, type IdentityVerifier } from './identity.js';
+import { isPageTokenShape, type PageTokens } from './pageToken.js';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'callgate_session';
@@ -54,15 +55,22 @@ export function readCookie(req: Request, name: string): string | null {
   return null;
 }
 
-/** Requires a valid Bearer token. */
-export function requireBearer(verifier: IdentityVerifier): RequestHandler {
+/** Options of requireBearer. */
+export interface BearerOptions {
+  /** Also accept the admin page's tokens: only on the routes that page calls. */
+  pageTokens?: PageTokens;
+}
+
+/** Requires a valid Bearer token: the host's JWT, or where allowed the admin page's token. */
+export function requireBearer(verifier: IdentityVerifier, options: BearerOptions = {}): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req);
     if (!token) {
       next(new CallgateError('UNAUTHORIZED', 'Missing Authorization: Bearer token'));
       return;
     }
-    req.identity = verifier.verify(token);
+    req.identity =
+      options.pageTokens && isPageTokenShape(token) ? options.pageTokens.verify(token) : verifier.verify(token);
     next();
   };
 }

@@ -1,6 +1,10 @@
 /**
- * Per-user limit on call creation (CALLS_PER_MINUTE, default 30, fixed one-minute windows).
- * Every attempt counts, failed ones too, so a user cannot hammer a failing provider.
+ * Per-user limits (SPEC §9), CALLS_PER_MINUTE each (default 30, fixed one-minute windows):
+ * call creation, connection checks and authorization starts, each on its own counter. Every
+ * attempt counts, failed ones too, so a user cannot hammer a failing provider, or probe
+ * addresses through connection checks. Checks and starts are rare: each hit is one exact
+ * increment in the store (createRateLimiter). Call creation is the hot path
+ * (createCallRateLimiter):
  *
  * Across replicas (SPEC §9): the shared counter in the database holds what replicas have
  * *reserved* for a user in the window, never more than `limit + slack` in total. A replica
@@ -19,6 +23,7 @@
  */
 import type { Identity } from '../auth/identity.js';
 import { CallgateError } from '../errors.js';
+import type { CounterRepository } from '../store/types.js';
 
 const WINDOW_MS = 60_000;
 /** How often unused reservations are given back and old windows swept. */
@@ -72,9 +77,47 @@ export function memoryCounters(): SharedCounters {
 }
 
 /** Checks and counts one attempt of a user. */
-export interface CallRateLimiter {
+export interface RateLimiter {
   /** Throws RATE_LIMITED with Retry-After once the user is over the limit in this minute. */
   hit(identity: Identity): Promise<void>;
+}
+
+/** RATE_LIMITED until the window ends. */
+function limitedError(what: string, windowStart: number, now: number): CallgateError {
+  const retryAfter = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
+  return new CallgateError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfter} seconds`, {
+    headers: { 'Retry-After': String(retryAfter) },
+    fields: { retry_after: retryAfter },
+  });
+}
+
+/** Options of createRateLimiter. */
+export interface RateLimiterOptions {
+  counters: CounterRepository;
+  perMinute: number;
+  now: () => number;
+  /** The counter's name, e.g. `checks`; each name counts on its own. */
+  counter: string;
+  /** What is limited, in the plural, for the message: "Too many <what>". */
+  what: string;
+}
+
+/** Creates an exact per-user limiter, one store increment per hit; a limit of 0 disables it. */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  return {
+    async hit(identity) {
+      if (options.perMinute === 0) return;
+      const now = options.now();
+      const windowStart = now - (now % WINDOW_MS);
+      const key = `${options.counter}:${identity.org}:${identity.userId}`;
+      const count = await options.counters.increment(key, windowStart);
+      if (count > options.perMinute) throw limitedError(options.what, windowStart, now);
+    },
+  };
+}
+
+/** The limiter of call creation: reservations reconciled through the database. */
+export interface CallRateLimiter extends RateLimiter {
   /** Gives unused reservations back now (done by a timer too) and sweeps ended windows. */
   reconcile(): Promise<void>;
   /** Stops the timer and gives every unused reservation back (graceful shutdown). */
@@ -82,7 +125,7 @@ export interface CallRateLimiter {
 }
 
 /** Options of createCallRateLimiter. */
-export interface RateLimiterOptions {
+export interface CallRateLimiterOptions {
   /** Calls per user and minute; 0 disables the limit. */
   perMinute: number;
   /** The database's counters; memoryCounters() for one process. */
@@ -108,20 +151,14 @@ interface Entry {
 }
 
 /** Creates the limiter and starts its reconciliation timer (unless the limit is 0). */
-export function createCallRateLimiter(options: RateLimiterOptions): CallRateLimiter {
+export function createCallRateLimiter(options: CallRateLimiterOptions): CallRateLimiter {
   const limit = options.perMinute;
   const cap = limit + slackFor(limit);
   const chunk = chunkFor(limit);
   const entries = new Map<string, Entry>();
   let sweptWindow = -1;
 
-  const limited = (entry: Entry, now: number): CallgateError => {
-    const retryAfter = Math.max(1, Math.ceil((entry.windowStart + WINDOW_MS - now) / 1000));
-    return new CallgateError('RATE_LIMITED', `Too many calls; try again in ${retryAfter} seconds`, {
-      headers: { 'Retry-After': String(retryAfter) },
-      fields: { retry_after: retryAfter },
-    });
-  };
+  const limited = (entry: Entry, now: number): CallgateError => limitedError('calls', entry.windowStart, now);
 
   const reserve = async (key: string, entry: Entry): Promise<void> => {
     const after = await options.counters.add(key, entry.windowStart, chunk);

@@ -50,6 +50,8 @@ describe('buildConfig', () => {
     [{ env: { JITSI_JWT_APP_ID: 'app' }, secrets }, /^jitsi_jwt_app_secret: /],
     [{ env: { JITSI_JAAS_APP_ID: 'vpaas-magic-cookie-1' }, secrets }, /^JITSI_JAAS_KEY_ID: /],
     [{ env: { AUTH_JWT_PUBLIC_KEY_FILE: '/nonexistent.pem' }, secrets }, /^AUTH_JWT_PUBLIC_KEY_FILE: /],
+    [{ env: { ALLOWED_PRIVATE_UPSTREAM_HOSTS: '10.0.0.0/99' }, secrets }, /^ALLOWED_PRIVATE_UPSTREAM_HOSTS: /],
+    [{ env: { ALLOWED_PRIVATE_UPSTREAM_HOSTS: 'jitsi, http://x' }, secrets }, /^ALLOWED_PRIVATE_UPSTREAM_HOSTS: /],
   ])('when a setting is bad (%#), then start-up stops with one line naming it', (options, message) => {
     let error: unknown;
     try {

@@ -10,7 +10,6 @@ import {
   MIN_SECRET_LENGTH,
   optionalSecret,
   optionalSetting,
-  readPem,
   settingIssue,
   settingWithDefault,
   stripSlash,
@@ -18,6 +17,8 @@ import {
   urlSetting,
   type IssueContext,
 } from './fields.js';
+import { parseAllowedUpstreamHosts } from '../http/addressPolicy.js';
+import { readPublicKey } from './pem.js';
 
 /** An AES-256 key and the id stored beside each ciphertext it made. */
 export interface EncryptionKey {
@@ -48,6 +49,7 @@ export const coreSettingsSchema = z
       LOG_LEVEL: settingWithDefault('info'),
       UPSTREAM_TIMEOUT_MS: integerSetting(5000, { min: 1, max: 120_000 }),
       CALLS_PER_MINUTE: integerSetting(30, { min: 0, max: 100_000 }),
+      ALLOWED_PRIVATE_UPSTREAM_HOSTS: settingWithDefault(''),
     }),
     secrets: z.object({
       auth_jwt_secret: optionalSecret(),
@@ -66,13 +68,16 @@ export const coreSettingsSchema = z
     );
     const keyFile = env.AUTH_JWT_PUBLIC_KEY_FILE;
     const jwtPublicKey = keyFile
-      ? (tryOrIssue(ctx, 'env', 'AUTH_JWT_PUBLIC_KEY_FILE', () => readPem(resolve(cwd, keyFile), 'PUBLIC KEY')) ?? null)
+      ? (tryOrIssue(ctx, 'env', 'AUTH_JWT_PUBLIC_KEY_FILE', () => readPublicKey(resolve(cwd, keyFile))) ?? null)
       : null;
     const jwtSecret = jwtPublicKey ? null : strongSecret(ctx, 'auth_jwt_secret', secrets.auth_jwt_secret);
     const databaseUrl = tryOrIssue(ctx, 'env', 'DATABASE_URL', () => parseDatabaseUrl(env.DATABASE_URL, cwd)) ?? '';
     if (!(LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL)) {
       settingIssue(ctx, 'env', 'LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
     }
+    const allowedPrivateUpstreamHosts = tryOrIssue(ctx, 'env', 'ALLOWED_PRIVATE_UPSTREAM_HOSTS', () =>
+      parseAllowedUpstreamHosts(env.ALLOWED_PRIVATE_UPSTREAM_HOSTS),
+    ) ?? { names: [], ranges: [] };
     const signingSecret = strongSecret(ctx, 'signing_secret', secrets.signing_secret);
     const current = secrets.token_encryption_key
       ? encryptionKey(ctx, 'token_encryption_key', secrets.token_encryption_key)
@@ -112,8 +117,10 @@ export const coreSettingsSchema = z
       /** Key for callgate's own signed links (join tokens). */
       signingSecret,
       tokenEncryption: { current, previous },
-      /** Calls a user may create per minute; 0 disables the limit. */
+      /** Calls a user may create per minute, and as many checks and authorization starts; 0: no limit. */
       callsPerMinute: env.CALLS_PER_MINUTE,
+      /** Private hosts, addresses and ranges organizations may still use (SPEC §9). */
+      allowedPrivateUpstreamHosts,
     };
   });
 

@@ -12,6 +12,7 @@ import { PROVIDER_MODULES } from '../providers/modules.js';
 import { coreSettingsSchema, type CoreConfig } from './core.js';
 import { prepareLocalSecrets } from './localSecrets.js';
 import { readSecretsFile, type Secrets } from './secrets.js';
+import { isLoopbackHost } from './urls.js';
 
 export { encryptionKeyId, type EncryptionKey } from './core.js';
 
@@ -73,6 +74,12 @@ export function loadConfig(
     if (env['NODE_ENV'] === 'production') {
       throw new ConfigError(
         `secrets file ${secretsPath} not found, and local mode refuses to run with NODE_ENV=production; create it from secrets.example.conf`,
+      );
+    }
+    // Local mode's demo sign-in mints an owner token for anyone who asks (SPEC §8, §9).
+    if (env['HOST'] && !isLoopbackHost(env['HOST'])) {
+      throw new ConfigError(
+        `HOST: local mode listens on loopback only, since its demo sign-in lets anyone act as any user; use HOST=127.0.0.1, or create ${secretsPath} for production mode`,
       );
     }
     secrets = prepareLocalSecrets(dataDir, modules);

@@ -13,8 +13,10 @@ export const LOCAL_SECRETS_FILE = 'local-secrets.conf';
  */
 export function prepareLocalSecrets(dataDir: string, modules: readonly ProviderModule[]): Secrets {
   const path = join(dataDir, LOCAL_SECRETS_FILE);
+  // The directory is local mode's own: only this user may list or read it.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   if (existsSync(path)) return parseSecrets(readFileSync(path, 'utf8'), path, modules);
-  mkdirSync(dataDir, { recursive: true });
   const secrets: Secrets = {
     auth_jwt_secret: randomBytes(32).toString('base64url'),
     signing_secret: randomBytes(32).toString('base64url'),

@@ -1,5 +1,10 @@
+/**
+ * The secrets file (SPEC §7, §9): INI-shaped, read verbatim as Zulip reads its secrets. A
+ * value runs from the first `=` to the end of its line, trimmed; `;` and `#` start a comment
+ * only at the beginning of a line. A general INI parser would cut `a;b` or `a#b` to `a`
+ * (inline comments) and unquote `"…"`, silently weakening a generated secret.
+ */
 import { readFileSync, statSync } from 'node:fs';
-import { parse } from 'ini';
 import type { ProviderModule } from '../providers/module.js';
 import { PROVIDER_MODULES } from '../providers/modules.js';
 import { CORE_SECRET_NAMES } from './core.js';
@@ -31,29 +36,36 @@ export function readSecretsFile(path: string, modules: readonly ProviderModule[]
   return { secrets: parseSecrets(readFileSync(path, 'utf8'), path, modules), warnings };
 }
 
-/** Parses the text of a secrets file. */
+/** Parses the text of a secrets file; only the `[secrets]` section is read. */
 export function parseSecrets(
   text: string,
   source: string,
   modules: readonly ProviderModule[] = PROVIDER_MODULES,
 ): Secrets {
   const known = secretNames(modules);
-  const parsed = parse(text) as Record<string, unknown>;
-  const section = parsed['secrets'];
-  if (section === undefined || typeof section !== 'object' || section === null) {
-    throw new Error(`${source}: no [secrets] section`);
-  }
   const secrets: Secrets = {};
-  for (const [name, value] of Object.entries(section as Record<string, unknown>)) {
-    if (!known.includes(name)) {
-      throw new Error(`${source}: unknown secret "${name}"`);
+  let section: string | null = null;
+  let sawSecrets = false;
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) {
+      section = (header[1] ?? '').trim();
+      if (section === 'secrets') sawSecrets = true;
+      continue;
     }
-    if (typeof value !== 'string') {
-      throw new Error(`${source}: secret "${name}" must be a single value`);
-    }
-    const trimmed = value.trim();
-    if (trimmed !== '') secrets[name] = trimmed;
+    if (section !== 'secrets') continue;
+    const equals = line.indexOf('=');
+    if (equals < 0) throw new Error(`${source}: line ${index + 1} is not "name = value"`);
+    const name = line.slice(0, equals).trim();
+    if (!known.includes(name)) throw new Error(`${source}: unknown secret "${name}"`);
+    if (secrets[name] !== undefined) throw new Error(`${source}: secret "${name}" is set twice`);
+    const value = line.slice(equals + 1).trim();
+    if (value !== '') secrets[name] = value;
   }
+  if (!sawSecrets) throw new Error(`${source}: no [secrets] section`);
   return secrets;
 }
 

@@ -21,6 +21,14 @@ export function toCallgateError(error: unknown): CallgateError {
   if ((typeof type === 'string' && type.startsWith('encoding.')) || type === 'charset.unsupported') {
     return new CallgateError('BAD_REQUEST', 'body: unsupported encoding', { cause: error });
   }
+  // Express decodes path parameters with decodeURIComponent; a malformed escape such as
+  // `%E0%A4%A` throws URIError there, which is the client's mistake, not ours.
+  if (error instanceof URIError) {
+    return new CallgateError('BAD_REQUEST', 'path: malformed percent-encoding', {
+      cause: error,
+      fields: { field: 'path' },
+    });
+  }
   return new CallgateError('INTERNAL', INTERNAL_MESSAGE, { cause: error });
 }
 

@@ -80,6 +80,11 @@ export interface RouteSpec<Params, Query, Body> {
   path: string;
   summary: string;
   auth: RouteAuth;
+  /**
+   * With `bearer`: also accept the admin page's token (SPEC §9). Only the routes that page
+   * calls set this, so the token it embeds is good for nothing else.
+   */
+  pageToken?: boolean;
   /** Path parameters; a failure is 400 BAD_REQUEST naming the parameter. */
   params?: z.ZodType<Params>;
   /** Query string; a failure is 400 naming the field. */

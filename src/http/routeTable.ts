@@ -6,6 +6,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { readCookie, requireBearer, requireSession } from '../auth/middleware.js';
 import type { IdentityVerifier } from '../auth/identity.js';
+import type { PageTokens } from '../auth/pageToken.js';
 import { badRequest } from '../errors.js';
 import { apiBody } from './bodyGuard.js';
 import type { RouteEntry, RouteReply } from './route.js';
@@ -22,7 +23,7 @@ export function expressPath(path: string): string {
 /** Registers `entries` on a new router; local-only entries only when `mode` is `local`. */
 export function routeTableRouter(
   entries: readonly RouteEntry[],
-  options: { verifier: IdentityVerifier; mode: 'production' | 'local' },
+  options: { verifier: IdentityVerifier; pageTokens: PageTokens; mode: 'production' | 'local' },
 ): Router {
   const router = Router();
   const seen = new Set<string>();
@@ -32,7 +33,9 @@ export function routeTableRouter(
     seen.add(key);
     if (entry.localOnly && options.mode !== 'local') continue;
     const guards: RequestHandler[] = [];
-    if (entry.auth === 'bearer') guards.push(requireBearer(options.verifier));
+    if (entry.auth === 'bearer') {
+      guards.push(requireBearer(options.verifier, entry.pageToken ? { pageTokens: options.pageTokens } : {}));
+    }
     if (entry.auth === 'session') guards.push(requireSession(options.verifier));
     if (entry.auth === 'webhook') guards.push(express.raw({ type: '*/*', limit: WEBHOOK_BODY_LIMIT }));
     if (entry.body) guards.push(apiBody);

@@ -4,6 +4,7 @@
  * entries of the route table).
  */
 import type { Express, Router } from 'express';
+import { chmodSync, existsSync } from 'node:fs';
 
 /** A router mounted only in local mode, e.g. a provider simulator. */
 export interface LocalRouter {
@@ -22,4 +23,16 @@ export function mountLocalRouters(app: Express, mode: 'production' | 'local', ro
 export function localModeBanner(baseUrl: string): string {
   const line = '='.repeat(72);
   return `\n${line}\n  callgate local mode is ready. Open the demo:\n\n      ${baseUrl}/demo\n\n  Admin settings: ${baseUrl}/admin (sign in on the demo first)\n${line}\n\n`;
+}
+
+/**
+ * Makes an existing local-mode SQLite database private (0600, with its -wal and -shm
+ * files): earlier versions created them world-readable. New files are created private.
+ */
+export function restrictLocalDatabase(databaseUrl: string): void {
+  if (!databaseUrl.startsWith('sqlite:') || databaseUrl === 'sqlite::memory:') return;
+  const path = databaseUrl.slice('sqlite:'.length);
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }

@@ -103,6 +103,19 @@ UPDATE org_settings SET provider_settings = ${types.jsonObject}('jitsi_server_ur
 ALTER TABLE org_settings DROP COLUMN jitsi_server_url;
 `;
 
+/**
+ * Version 4 (SPEC §9): signed webhook deliveries acted on, so a replay changes nothing across
+ * replicas; pending OAuth states are looked up per user to cap them.
+ */
+const security = (bigint: string): string => `
+CREATE TABLE webhook_deliveries (
+  key TEXT PRIMARY KEY,
+  expires_at ${bigint} NOT NULL
+);
+CREATE INDEX webhook_deliveries_expires ON webhook_deliveries (expires_at);
+CREATE INDEX oauth_states_user ON oauth_states (org, user_id);
+`;
+
 /** SQLite migrations. */
 export const SQLITE_MIGRATIONS: Migration[] = [
   {
@@ -121,6 +134,7 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     name: 'user_tokens_by_provider',
     sql: byProvider({ bigint: 'INTEGER', json: 'TEXT', jsonObject: 'json_object' }),
   },
+  { version: 4, name: 'webhook_deliveries', sql: security('INTEGER') },
 ];
 
 /** PostgreSQL migrations. */
@@ -138,4 +152,5 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       byProvider({ bigint: 'BIGINT', json: 'JSONB', jsonObject: 'jsonb_build_object' }) +
       'ALTER TABLE oauth_states ALTER COLUMN provider DROP DEFAULT;\n',
   },
+  { version: 4, name: 'webhook_deliveries', sql: security('BIGINT') },
 ];

@@ -9,6 +9,8 @@
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { TokenCipher } from '../crypto/tokenCipher.js';
+import type { AddressPolicy } from '../http/addressPolicy.js';
+import type { DeliveryGuard } from '../http/deliveryGuard.js';
 import type { RouteEntry } from '../http/route.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -53,6 +55,14 @@ export interface CoreContext {
   tokenCipher: TokenCipher;
   /** Per-user OAuth tokens for a provider declaring `oauth` (SPEC §5); the generic service provides it. */
   userTokens(spec: OAuthSpec): UserTokens;
+  /** Acts on each signed webhook delivery once, across replicas (SPEC §9). */
+  deliveries: DeliveryGuard;
+  /**
+   * Where addresses an organization sets may lead (SPEC §9): check them when set
+   * (`refusalOf`) and pass the policy to `upstreamRequest` when connecting to them.
+   * Addresses from the module's own settings (the operator's) are trusted.
+   */
+  addressPolicy: AddressPolicy;
 }
 
 /**
@@ -89,9 +99,12 @@ export interface SimulatorModule<Settings> {
   /**
    * Returns settings pointing at an in-process simulator for whatever the real settings
    * leave unconfigured, or null when nothing needs simulating. `baseUrl` is
-   * `{PUBLIC_URL}{mountPath}`.
+   * `{PUBLIC_URL}{mountPath}`; `publicUrl` is callgate's own, e.g. for redirect URLs.
    */
-  simulate(settings: Settings, where: { mountPath: string; baseUrl: string }): Simulated<Settings> | null;
+  simulate(
+    settings: Settings,
+    where: { mountPath: string; baseUrl: string; publicUrl: string },
+  ): Simulated<Settings> | null;
 }
 
 /** A built module: its providers and what they need served. */

@@ -2,14 +2,14 @@
  * The admin settings page. It lives under `/calls/` because the session cookie has
  * `Path=/calls` (SPEC §1); `/admin` redirects there.
  */
-import { SESSION_COOKIE } from '../auth/middleware.js';
+import type { PageTokens } from '../auth/pageToken.js';
 import { callerOf, defineRoute, type RouteEntry } from '../http/route.js';
 import { renderAdminPage } from '../web/adminPage.js';
 import type { Assets } from '../web/assets.js';
 import { appPageReply } from '../web/layout.js';
 
 /** Routes of the admin page. */
-export function adminRoutes(assets: Assets): RouteEntry[] {
+export function adminRoutes(assets: Assets, pageTokens: PageTokens): RouteEntry[] {
   return [
     defineRoute({
       method: 'get',
@@ -27,9 +27,10 @@ export function adminRoutes(assets: Assets): RouteEntry[] {
       success: { status: 200, description: 'HTML page' },
       errors: [401],
       handle(request) {
-        // requireSession has verified this very cookie; it is the token the page's script uses.
-        const token = request.cookie(SESSION_COOKIE) ?? '';
-        return appPageReply(renderAdminPage({ assets, identity: callerOf(request), token }));
+        // Not the session cookie: a page token that only the page's own API calls accept, for
+        // this org, for at most 15 minutes (SPEC §9).
+        const identity = callerOf(request);
+        return appPageReply(renderAdminPage({ assets, identity, token: pageTokens.mint(identity) }));
       },
     }),
   ];

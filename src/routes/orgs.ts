@@ -74,6 +74,8 @@ export function orgRoutes(services: Services): RouteEntry[] {
       path: '/api/v1/orgs/{org}/settings',
       summary: 'Organization settings',
       auth: 'bearer',
+      // Every route here is one the admin page calls, so its page token is accepted (SPEC §9).
+      pageToken: true,
       params: orgParams,
       access: member,
       success: { status: 200, schema: settingsSchema },
@@ -87,6 +89,7 @@ export function orgRoutes(services: Services): RouteEntry[] {
       path: '/api/v1/orgs/{org}/settings',
       summary: 'Change organization settings (admin/owner)',
       auth: 'bearer',
+      pageToken: true,
       params: orgParams,
       access: admin,
       body: patchBody,
@@ -110,6 +113,7 @@ export function orgRoutes(services: Services): RouteEntry[] {
       path: '/api/v1/orgs/{org}/audit-log',
       summary: 'Settings changes, newest first (admin/owner)',
       auth: 'bearer',
+      pageToken: true,
       params: orgParams,
       access: admin,
       query: auditQuery,
@@ -144,6 +148,7 @@ export function orgRoutes(services: Services): RouteEntry[] {
       path: '/api/v1/orgs/{org}/calls/stats',
       summary: 'Calls per provider per UTC day (admin/owner)',
       auth: 'bearer',
+      pageToken: true,
       params: orgParams,
       access: admin,
       query: statsQuery,
@@ -170,15 +175,19 @@ export function orgRoutes(services: Services): RouteEntry[] {
       path: '/api/v1/orgs/{org}/providers/{id}/check',
       summary: "Test a provider's connection live (admin/owner)",
       auth: 'bearer',
+      pageToken: true,
       params: checkParams,
       access: admin,
       success: { status: 200, schema: checkResult },
-      errors: [401, 403, 404],
-      async handle({ params }) {
+      errors: [401, 403, 404, 429],
+      async handle(request) {
+        const { params } = request;
         const id = params.id;
         if (!services.registry.has(id) || id === DISABLED) {
           throw new CallgateError('NOT_FOUND', `Unknown provider: ${id}`);
         }
+        // Limited per user (SPEC §9): a check opens connections on the caller's say-so.
+        await services.checkLimiter.hit(callerOf(request));
         const context = orgContext(await services.orgSettings.get(params.org));
         const availability = services.registry.availability(id, context);
         if (!availability.available) {

@@ -19,6 +19,8 @@ export function providerRoutes(services: Services): RouteEntry[] {
       path: '/api/v1/providers',
       summary: "Providers and their availability for the caller's organization",
       auth: 'bearer',
+      // The admin page lists providers too, so its page token is accepted here.
+      pageToken: true,
       success: { status: 200, schema: z.object({ providers: z.array(description) }) },
       errors: [401],
       async handle(request) {

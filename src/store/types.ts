@@ -110,6 +110,8 @@ export interface OAuthStateRepository {
   /** Removes and returns a state: a second take of the same state returns null. */
   take(state: string): Promise<OAuthStateRecord | null>;
   deleteExpired(now: number): Promise<number>;
+  /** Keeps only the `keep` newest pending states of one user (any provider); returns how many went. */
+  keepNewest(org: string, userId: string, keep: number): Promise<number>;
 }
 
 /** Per-user provider tokens, keyed by provider, org and user. */
@@ -158,6 +160,17 @@ export interface StoreOptions {
   onCallRecordBatch?: (size: number) => void;
 }
 
+/** Signed webhook deliveries already acted on, so a replay is acted on never (SPEC §9). */
+export interface WebhookDeliveryRepository {
+  /**
+   * Claims a delivery: true for the first claim of `key` (across processes), false while
+   * an earlier claim lasts. Claims past their `expiresAt` are swept.
+   */
+  claim(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Gives a claim back, e.g. when acting on the delivery failed and a retry should act. */
+  release(key: string): Promise<void>;
+}
+
 /** An open database: its repositories, a health check and close. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -170,4 +183,5 @@ export interface Store {
   readonly oauthStates: OAuthStateRepository;
   readonly userTokens: UserTokenRepository;
   readonly counters: CounterRepository;
+  readonly webhookDeliveries: WebhookDeliveryRepository;
 }

@@ -4,6 +4,7 @@
  * Same dependencies and shape as R1's temporary `legacyBridge.ts`, which this replaces.
  */
 import type { Identity } from '../auth/identity.js';
+import { createRateLimiter } from '../calls/rateLimit.js';
 import type { TokenCipher } from '../crypto/tokenCipher.js';
 import type { RouteEntry } from '../http/route.js';
 import type { Logger } from '../log.js';
@@ -26,13 +27,15 @@ export interface UserAuth {
 
 /** Builds the service and its routes. */
 export function createUserAuth(deps: {
-  store: Pick<Store, 'oauthStates' | 'userTokens'>;
+  store: Pick<Store, 'oauthStates' | 'userTokens' | 'counters'>;
   cipher: TokenCipher;
   publicUrl: string;
   hostOrigin: string | null;
   upstreamTimeoutMs: number;
   logger: Logger;
   now: () => number;
+  /** Authorization starts a user may make per minute; 0: no limit (SPEC §9). */
+  startsPerMinute: number;
   /**
    * Ids of the registered providers available to the caller's organization (listed by
    * `GET /api/v1/me`); by default every configured one.
@@ -47,6 +50,13 @@ export function createUserAuth(deps: {
     timeoutMs: deps.upstreamTimeoutMs,
     logger: deps.logger,
     now: deps.now,
+    startLimiter: createRateLimiter({
+      counters: deps.store.counters,
+      perMinute: deps.startsPerMinute,
+      now: deps.now,
+      counter: 'authorize',
+      what: 'authorization starts',
+    }),
   });
   const configured = async (): Promise<string[]> =>
     service

@@ -85,7 +85,7 @@ function providerRoutes(deps: UserAuthRouteDeps, entry: UserAuthEntry): RouteEnt
     summary: `Start connecting a ${name} account: redirect to ${name} with state and PKCE`,
     auth: 'session',
     success: { status: 302, description: `Redirect to ${name}'s authorize page` },
-    errors: [401, 503],
+    errors: [401, 429, 503],
     async handle(request) {
       const location = await deps.userAuth.startAuthorization(provider, caller(request));
       return { kind: 'redirect', location, headers: { 'Cache-Control': 'no-store' } };

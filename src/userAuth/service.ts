@@ -3,10 +3,13 @@
  * module hands its `OAuthSpec` to `register` and gets the `UserTokens` handle its createCall
  * uses; the routes (`routes.ts`) drive the redirect flow, connections and disconnection.
  * An authorization redirect carries a random state and a PKCE verifier stored server-side,
- * single-use, bound to provider, org and user, valid for 10 minutes.
+ * single-use, bound to provider, org and user, valid for 10 minutes. Starts are limited per
+ * user, expired states are swept and a user keeps at most MAX_PENDING_STATES (SPEC §9), so
+ * no one can pile up rows of PKCE verifiers.
  */
 import { createHash } from 'node:crypto';
 import type { Identity } from '../auth/identity.js';
+import type { RateLimiter } from '../calls/rateLimit.js';
 import { randomToken } from '../crypto/random.js';
 import type { TokenCipher } from '../crypto/tokenCipher.js';
 import { CallgateError } from '../errors.js';
@@ -20,6 +23,12 @@ import { openTokens, sealTokens } from './vault.js';
 
 /** How long an authorization redirect may take. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+/**
+ * Pending authorizations a user keeps (any provider): a few open popups or tabs work; a
+ * newer start drops the oldest, whose popup then answers "Invalid … session identifier".
+ */
+export const MAX_PENDING_STATES = 5;
 
 /** One registered provider. */
 export interface UserAuthEntry {
@@ -44,6 +53,8 @@ export interface UserAuthDeps {
   timeoutMs: number;
   logger: Logger;
   now: () => number;
+  /** Limits authorization starts per user (CALLS_PER_MINUTE; SPEC §9). */
+  startLimiter?: RateLimiter;
 }
 
 /** The service. */
@@ -114,6 +125,7 @@ export function createUserAuthService(deps: UserAuthDeps): UserAuthService {
     async startAuthorization(providerId, identity) {
       const entry = entryOf(providerId);
       const client = requireClient(entry);
+      await deps.startLimiter?.hit(identity);
       // Abandoned redirects are swept here, so the table only holds the last 10 minutes.
       await deps.oauthStates.deleteExpired(now());
       const state = randomToken(32);
@@ -126,6 +138,7 @@ export function createUserAuthService(deps: UserAuthDeps): UserAuthService {
         codeVerifier,
         expiresAt: now() + OAUTH_STATE_TTL_MS,
       });
+      await deps.oauthStates.keepNewest(identity.org, identity.userId, MAX_PENDING_STATES);
       const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
       return client.authorizeUrl({ state, codeChallenge });
     },

@@ -1,8 +1,9 @@
 /**
  * The admin settings page (`/calls/admin`): the organization's provider, its Jitsi server,
  * a connection test, calls per day and the audit log. The page is authenticated by the
- * session cookie; its script calls the Bearer-only API with the caller's own token, which
- * the page embeds (API routes never accept cookies, so they stay free of CSRF).
+ * session cookie; its script calls the Bearer-only API with a page token the page embeds
+ * (API routes never accept cookies, so they stay free of CSRF). The page token works only
+ * on the routes this page calls, for this org, for at most 15 minutes (`auth/pageToken.ts`).
  * `src/web/client/admin.ts` drives it.
  */
 import { isAdmin, type Identity } from '../auth/identity.js';

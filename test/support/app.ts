@@ -12,6 +12,7 @@ import { buildApp, type AppOptions } from '../../src/app.js';
 import { mintToken, type MintOptions } from '../../src/auth/identity.js';
 import { buildConfig, type Config, type Env } from '../../src/config/index.js';
 import type { Secrets } from '../../src/config/secrets.js';
+import type { Resolver } from '../../src/http/addressPolicy.js';
 import { createLogger } from '../../src/log.js';
 import type { ProviderModule } from '../../src/providers/module.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -41,6 +42,8 @@ export interface StartAppOptions {
   appOptions?: AppOptions;
   /** Reuse an existing database URL (e.g. to start a second app on the same PostgreSQL). */
   databaseUrl?: string;
+  /** Resolves organization-set host names (SPEC §9); a fake keeps tests on 127.0.0.1. */
+  resolve?: Resolver;
   /** The provider modules; the built-in list by default (a test may add its own). */
   modules?: readonly ProviderModule[];
 }
@@ -98,7 +101,13 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     dataDir: tempDir ?? tmpdir(),
     ...(options.modules ? { modules: options.modules } : {}),
   });
-  const services = createServices({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
+  const services = createServices({
+    config,
+    store,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
   server.on('request', buildApp(services, options.appOptions));
 
   return {

@@ -31,6 +31,7 @@ export async function localSimulators(config: Config): Promise<LocalSimulators> 
     const outcome = simulator.simulate(moduleSettings(config, module), {
       mountPath,
       baseUrl: `${config.publicUrl}${mountPath}`,
+      publicUrl: config.publicUrl,
     });
     if (!outcome) continue;
     routers.push({ path: mountPath, router: outcome.router });

@@ -29,6 +29,8 @@ export type BbbFailure =
   | { kind: 'timeout'; detail: string; cause?: unknown }
   /** The connection failed (refused, reset, DNS, TLS). */
   | { kind: 'unreachable'; detail: string; cause?: unknown }
+  /** The address (chosen by an organization) leads somewhere callgate may not go (SPEC §9). */
+  | { kind: 'address_not_allowed'; detail: string; cause?: unknown }
   /** An answer with a status other than 2xx (3xx included). */
   | { kind: 'http_status'; status: number; detail: string }
   /** A 2xx answer that is not BBB's XML, or lacks a field callgate needs. */
@@ -147,6 +149,7 @@ export function bbbFailureToError(failure: BbbFailure): CallgateError {
     case 'timeout':
       return new CallgateError('PROVIDER_TIMEOUT', `${CONNECTING}: ${failure.detail}`, { cause: failure.cause });
     case 'unreachable':
+    case 'address_not_allowed':
     case 'garbled':
       return new CallgateError('PROVIDER_UNAVAILABLE', `${CONNECTING}: ${failure.detail}`, { cause: failure.cause });
     case 'http_status':

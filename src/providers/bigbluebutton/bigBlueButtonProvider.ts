@@ -138,19 +138,29 @@ export async function checkBigBlueButton(client: BbbClient, algorithm: BbbChecks
   };
 }
 
+/**
+ * A check's answer is in our own words only (SPEC §9): the body excerpt that a call's error
+ * carries and BBB's messageKey stay out, so a check never reads back what a server said.
+ */
 function failedCheck(failure: BbbFailure): CheckResult {
   const message = bbbFailureToError(failure).message;
   switch (failure.kind) {
     case 'timeout':
     case 'unreachable':
       return { status: 'failed', reason: 'unreachable', detail: message };
+    case 'address_not_allowed':
+      return { status: 'failed', reason: 'address_not_allowed', detail: message };
     case 'http_status':
       // A 5xx is a BBB (or its proxy) in trouble; a 3xx or 4xx means the URL points elsewhere.
-      return { status: 'failed', reason: failure.status >= 500 ? 'unreachable' : 'not_a_bbb_server', detail: message };
+      return {
+        status: 'failed',
+        reason: failure.status >= 500 ? 'unreachable' : 'not_a_bbb_server',
+        detail: `Error connecting to the BigBlueButton server: HTTP ${failure.status}`,
+      };
     case 'garbled':
       return { status: 'failed', reason: 'not_a_bbb_server', detail: message };
     case 'failed':
-      return { status: 'failed', reason: 'provider_error', detail: `${message} (${failure.messageKey})` };
+      return { status: 'failed', reason: 'provider_error', detail: message };
     case 'checksum_error':
       return { status: 'failed', reason: 'bad_secret', detail: message };
   }

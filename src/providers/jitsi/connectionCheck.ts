@@ -6,8 +6,8 @@
  * https://developer.8x8.com/jaas/docs/iframe-api-overview). One request proves both that
  * the server answers and that it is Jitsi Meet.
  */
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import { upstreamRequest, UpstreamError, type UpstreamAnswer } from '../../http/upstream.js';
-import { z } from 'zod';
 import type { CheckResult } from '../types.js';
 
 /** The largest answer read; Jitsi's external_api.js is a few hundred KiB. */
@@ -19,16 +19,34 @@ const JITSI_MARKER = 'JitsiMeetExternalAPI';
 /**
  * Tests a Jitsi base URL. A redirect is reported, not followed: callgate appends room
  * paths to the configured URL, so the admin should enter the address the server
- * redirects to.
+ * redirects to. The result is in our own words only (SPEC §9): nothing the server sent
+ * (body, headers, redirect target) is repeated, so the check cannot be used to read
+ * from somewhere callgate can reach and the admin cannot.
  */
-export async function checkJitsiServer(base: string, options: { timeoutMs: number }): Promise<CheckResult> {
+export async function checkJitsiServer(
+  base: string,
+  options: { timeoutMs: number; addressPolicy?: AddressPolicy },
+): Promise<CheckResult> {
   const url = `${base.replace(/\/+$/, '')}/external_api.js`;
   let response: UpstreamAnswer;
   try {
-    response = await upstreamRequest({ method: 'GET', url, timeoutMs: options.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
+    response = await upstreamRequest({
+      method: 'GET',
+      url,
+      timeoutMs: options.timeoutMs,
+      maxBytes: MAX_ANSWER_BYTES,
+      ...(options.addressPolicy ? { addressPolicy: options.addressPolicy } : {}),
+    });
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
     const { failure } = error;
+    if (failure.kind === 'address_not_allowed') {
+      return {
+        status: 'failed',
+        reason: 'address_not_allowed',
+        detail: `${url} leads to a private, loopback or otherwise internal address, which organizations may not use`,
+      };
+    }
     if (failure.kind === 'timeout') {
       return {
         status: 'failed',
@@ -43,18 +61,14 @@ export async function checkJitsiServer(base: string, options: { timeoutMs: numbe
   }
   const status = response.status;
   if (status >= 300 && status < 400) {
-    const location = z.string().safeParse(response.headers['location']);
-    const target = location.success ? ` to ${location.data.slice(0, 200)}` : '';
     return {
       status: 'failed',
       reason: 'redirected',
-      detail: `${url} answered HTTP ${status}, redirecting${target}; use the final address as the Jitsi URL`,
+      detail: `${url} answered HTTP ${status}, a redirect; open the Jitsi URL in a browser and use the address it ends up at`,
     };
   }
   if (status === 429) {
-    const retryAfter = z.string().safeParse(response.headers['retry-after']);
-    const when = retryAfter.success ? ` (Retry-After: ${retryAfter.data.slice(0, 40)})` : '';
-    return { status: 'failed', reason: 'rate_limited', detail: `${url} answered HTTP 429, too many requests${when}` };
+    return { status: 'failed', reason: 'rate_limited', detail: `${url} answered HTTP 429, too many requests` };
   }
   if (status >= 500) {
     return { status: 'failed', reason: 'server_error', detail: `${url} answered HTTP ${status}` };

@@ -5,6 +5,7 @@
  * When the server takes JWTs (self-hosted token auth or 8x8 JaaS), the call's URL is a
  * callgate join link instead, so each participant gets a token of their own.
  */
+import type { AddressPolicy } from '../../http/addressPolicy.js';
 import type { JitsiSettings } from './settings.js';
 import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
@@ -30,6 +31,8 @@ export function jitsiBaseUrl(config: JitsiSettings, orgContext: OrgContext): str
 export function createJitsiProvider(deps: {
   config: { jitsi: JitsiSettings; publicUrl: string; signingSecret: string; upstreamTimeoutMs: number };
   now: () => number;
+  /** Guards connections to an organization's own Jitsi URL (SPEC §9). */
+  addressPolicy: AddressPolicy;
 }): Provider & { id: 'jitsi_meet' } {
   const notConfigured = 'Jitsi server URL has not been configured';
   const links = createJitsiJoinLinks(deps);
@@ -61,7 +64,11 @@ export function createJitsiProvider(deps: {
     async checkConnection(orgContext): Promise<CheckResult> {
       const base = jitsiBaseUrl(jitsi, orgContext);
       if (!base) return { status: 'failed', reason: 'not_configured', detail: notConfigured };
-      return checkJitsiServer(resolveJitsiTarget(jitsi, base).base, { timeoutMs: deps.config.upstreamTimeoutMs });
+      return checkJitsiServer(resolveJitsiTarget(jitsi, base).base, {
+        timeoutMs: deps.config.upstreamTimeoutMs,
+        // The operator's own URL is trusted; an organization's goes through the policy.
+        ...((orgContext.fields['jitsi_server_url'] ?? null) !== null ? { addressPolicy: deps.addressPolicy } : {}),
+      });
     },
   };
 }

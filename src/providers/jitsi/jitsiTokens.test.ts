@@ -70,12 +70,28 @@ describe('resolveJitsiTarget', () => {
     });
   });
 
-  test('when the base is any other server, then self-hosted tokens are used if configured', () => {
-    expect(resolveJitsiTarget(withJaas, 'https://meet.example.com/team/')).toEqual({
-      base: 'https://meet.example.com/team',
+  test("when the base is the operator's server, then self-hosted tokens are used if configured", () => {
+    expect(resolveJitsiTarget(withJaas, 'https://meet.example.com/')).toEqual({
+      base: 'https://meet.example.com',
       auth: { kind: 'self_hosted', appId: 'callgate', secret, audience: 'jitsi' },
     });
+    const team = jitsiConfig({ serverUrl: 'https://meet.example.com/Team' });
+    expect(resolveJitsiTarget(team, 'https://meet.example.com/team/').auth?.kind).toBe('self_hosted');
     expect(resolveJitsiTarget(jitsiConfig({ jwt: null }), 'https://meet.example.com').auth).toBeNull();
+  });
+
+  test("when the base is another tenant, port or scheme on the operator's host, then no token is minted (SPEC §9)", () => {
+    const team = jitsiConfig({ serverUrl: 'https://meet.example.com/team' });
+    for (const base of [
+      'https://meet.example.com',
+      'https://meet.example.com/other',
+      'https://meet.example.com/team/sub',
+      'https://meet.example.com:8443/team',
+      'http://meet.example.com/team',
+      'https://other.example.com/team',
+    ]) {
+      expect({ base, auth: resolveJitsiTarget(team, base).auth }).toEqual({ base, auth: null });
+    }
   });
 });
 

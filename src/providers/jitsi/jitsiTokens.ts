@@ -33,8 +33,10 @@ export interface JitsiTarget {
 /**
  * Chooses how tokens are made for a base URL. A base on `8x8.vc` whose tenant is the
  * configured JaaS app (or that names no tenant) is JaaS, normalised to
- * `https://8x8.vc/<appId>`: our key only signs for our own tenant. Any other base gets
- * self-hosted HS256 tokens when an app id and secret are configured, else none.
+ * `https://8x8.vc/<appId>`: our key only signs for our own tenant. The operator's own
+ * server and tenant path (JITSI_SERVER_URL) gets self-hosted HS256 tokens when an app id
+ * and secret are configured; any other base, another tenant on the same host included,
+ * gets none (SPEC §9).
  */
 export function resolveJitsiTarget(config: JitsiSettings, base: string): JitsiTarget {
   const url = new URL(base);
@@ -47,14 +49,23 @@ export function resolveJitsiTarget(config: JitsiSettings, base: string): JitsiTa
   }
   const trimmed = base.replace(/\/+$/, '');
   // The app secret is the operator's: tokens signed with it are only ever handed to the
-  // operator's own Jitsi host. An org that points at another server gets a plain room URL,
-  // so an org admin cannot collect tokens that the operator's Prosody would accept.
-  const operatorHost = config.serverUrl ? new URL(config.serverUrl).host : null;
-  if (url.hostname === JAAS_HOST || url.host !== operatorHost) return { base: trimmed, auth: null };
+  // operator's own Jitsi server and tenant. With domain verification Prosody accepts a token
+  // whose `sub` names the tenant in the room's URL, so a token for another tenant on the
+  // same host would let an org admin into rooms the operator never meant to sign for.
+  if (url.hostname === JAAS_HOST || !isOperatorServer(config.serverUrl, url)) return { base: trimmed, auth: null };
   return {
     base: trimmed,
     auth: config.jwt ? { kind: 'self_hosted', ...config.jwt, audience: config.jwtAudience } : null,
   };
+}
+
+/** Whether `url` is the operator's Jitsi server: same scheme, host, port and tenant path. */
+function isOperatorServer(serverUrl: string | null, url: URL): boolean {
+  if (serverUrl === null) return false;
+  const operator = new URL(serverUrl);
+  // Prosody lowercases the tenant (`sub`), so `/Team` and `/team` are one tenant.
+  const tenant = (target: URL): string => target.pathname.replace(/\/+$/, '').toLowerCase();
+  return operator.protocol === url.protocol && operator.host === url.host && tenant(operator) === tenant(url);
 }
 
 /**

@@ -25,7 +25,13 @@ export const zoomModule = defineProviderModule({
         createZoomProvider({ config: settings, timeoutMs: core.upstreamTimeoutMs, oauth, tokens }),
         createZoomServerToServerProvider({ config: settings, timeoutMs: core.upstreamTimeoutMs, now: core.now }),
       ],
-      routes: zoomRoutes({ webhookSecret: settings.webhookSecret, tokens, logger: core.logger, now: core.now }),
+      routes: zoomRoutes({
+        webhookSecret: settings.webhookSecret,
+        tokens,
+        deliveries: core.deliveries,
+        logger: core.logger,
+        now: core.now,
+      }),
     };
   },
   configLines(settings) {

@@ -1,10 +1,11 @@
 /** `POST /calls/zoom/deauthorize` (SPEC §5): Zoom's webhook for URL validation and app deauthorization. */
 import { z } from 'zod';
 import { CallgateError } from '../../errors.js';
+import type { DeliveryGuard } from '../../http/deliveryGuard.js';
 import { defineRoute, type RouteEntry } from '../../http/route.js';
 import type { Logger } from '../../log.js';
 import type { UserTokens } from '../../userAuth/types.js';
-import { parseZoomWebhook, urlValidationToken, verifyZoomWebhook } from './webhook.js';
+import { parseZoomWebhook, urlValidationToken, verifyZoomWebhook, WEBHOOK_TOLERANCE_MS } from './webhook.js';
 
 /** The webhook path registered in the Zoom app. */
 export const ZOOM_WEBHOOK_PATH = '/calls/zoom/deauthorize';
@@ -13,6 +14,7 @@ export const ZOOM_WEBHOOK_PATH = '/calls/zoom/deauthorize';
 export function zoomRoutes(deps: {
   webhookSecret: string | null;
   tokens: UserTokens;
+  deliveries: DeliveryGuard;
   logger: Logger;
   now: () => number;
 }): RouteEntry[] {
@@ -49,9 +51,19 @@ export function zoomRoutes(deps: {
           };
         }
         if (action.kind === 'deauthorized') {
-          const deleted = await deps.tokens.forgetAccount(action.zoomUserId, action.zoomAccountId);
-          deps.logger.info({ deleted }, 'zoom app deauthorized; tokens deleted');
-          return { kind: 'success', fields: { deleted } };
+          // The signature covers timestamp and body: the same signature is the same delivery.
+          // Its timestamp verifies for 5 minutes either side of now, so a claim lasts 10.
+          const outcome = await deps.deliveries.once(
+            `zoom:${request.header('x-zm-signature') ?? ''}`,
+            2 * WEBHOOK_TOLERANCE_MS,
+            () => deps.tokens.forgetAccount(action.zoomUserId, action.zoomAccountId),
+          );
+          if (outcome.replay) {
+            deps.logger.info('zoom webhook delivery replayed; nothing done');
+            return { kind: 'success', fields: { deleted: 0, replayed: true } };
+          }
+          deps.logger.info({ deleted: outcome.value }, 'zoom app deauthorized; tokens deleted');
+          return { kind: 'success', fields: { deleted: outcome.value } };
         }
         deps.logger.debug({ event: action.event }, 'zoom webhook ignored');
         return { kind: 'success' };

@@ -10,7 +10,10 @@ export { createZoomSimulator, startZoomSimulator, type RunningZoomSimulator } fr
 export type * from './sim/types.js';
 
 /** Points Zoom at a simulator unless a client id and secret are configured. */
-export function simulate(settings: ZoomSettings, where: { baseUrl: string }): Simulated<ZoomSettings> | null {
+export function simulate(
+  settings: ZoomSettings,
+  where: { baseUrl: string; publicUrl: string },
+): Simulated<ZoomSettings> | null {
   if (settings.clientId && settings.clientSecret) return null;
   // The general OAuth app: the one with the authorization popup, the interesting path to try.
   const clientId = 'callgate-local';
@@ -18,6 +21,8 @@ export function simulate(settings: ZoomSettings, where: { baseUrl: string }): Si
   const simulator = createZoomSimulator({
     clientId,
     clientSecret,
+    // Like a real Zoom app, it sends codes only to callgate's registered redirect URL.
+    redirectUris: [`${where.publicUrl}/calls/zoom/complete`],
     ...(settings.webhookSecret ? { webhookSecret: settings.webhookSecret } : {}),
   });
   return {

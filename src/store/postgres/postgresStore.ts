@@ -14,6 +14,7 @@ import {
   postgresOAuthStates,
   postgresOrgSettings,
   postgresUserTokens,
+  postgresWebhookDeliveries,
   SETTINGS_CHANNEL,
   transaction,
 } from './repositories.js';
@@ -105,6 +106,7 @@ export async function openPostgresStore(url: string, options: StoreOptions = {})
     oauthStates: postgresOAuthStates(pool),
     userTokens: postgresUserTokens(pool),
     counters: postgresCounters(pool),
+    webhookDeliveries: postgresWebhookDeliveries(pool),
   };
   try {
     await startListening();

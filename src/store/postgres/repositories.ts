@@ -23,6 +23,7 @@ import type {
   StoredUserToken,
   StoreOptions,
   UserTokenRepository,
+  WebhookDeliveryRepository,
 } from '../types.js';
 
 /** The channel that announces settings changes to every replica. */
@@ -148,6 +149,14 @@ export function postgresOAuthStates(pool: pg.Pool): OAuthStateRepository {
     async deleteExpired(now) {
       return (await pool.query('DELETE FROM oauth_states WHERE expires_at <= $1', [now])).rowCount ?? 0;
     },
+    async keepNewest(org, userId, keep) {
+      const result = await pool.query(
+        `DELETE FROM oauth_states WHERE org = $1 AND user_id = $2 AND state NOT IN
+         (SELECT state FROM oauth_states WHERE org = $1 AND user_id = $2 ORDER BY expires_at DESC, state LIMIT $3)`,
+        [org, userId, keep],
+      );
+      return result.rowCount ?? 0;
+    },
   };
 }
 
@@ -241,6 +250,23 @@ export function postgresCounters(pool: pg.Pool): CounterRepository {
     },
     async sweep(windowStart) {
       await pool.query('DELETE FROM rate_limits WHERE window_start < $1', [windowStart]);
+    },
+  };
+}
+
+/** Webhook deliveries acted on; the primary key makes a claim atomic across replicas. */
+export function postgresWebhookDeliveries(pool: pg.Pool): WebhookDeliveryRepository {
+  return {
+    async claim(key, expiresAt, now) {
+      await pool.query('DELETE FROM webhook_deliveries WHERE expires_at <= $1', [now]);
+      const result = await pool.query(
+        'INSERT INTO webhook_deliveries (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+        [key, expiresAt],
+      );
+      return result.rowCount === 1;
+    },
+    async release(key) {
+      await pool.query('DELETE FROM webhook_deliveries WHERE key = $1', [key]);
     },
   };
 }

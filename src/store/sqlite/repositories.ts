@@ -28,6 +28,7 @@ import type {
   StoredUserToken,
   StoreOptions,
   UserTokenRepository,
+  WebhookDeliveryRepository,
 } from '../types.js';
 
 /** Org settings; listeners hear this process's own saves (one process shares one file). */
@@ -104,6 +105,8 @@ export function sqliteOAuthStates(db: Database.Database): OAuthStateRepository {
   );
   const take = db.prepare('DELETE FROM oauth_states WHERE state = ? RETURNING *');
   const expire = db.prepare('DELETE FROM oauth_states WHERE expires_at <= ?');
+  const trim = db.prepare(`DELETE FROM oauth_states WHERE org = ? AND user_id = ? AND state NOT IN
+    (SELECT state FROM oauth_states WHERE org = ? AND user_id = ? ORDER BY expires_at DESC, state LIMIT ?)`);
   return {
     async save(record) {
       insert.run(record.state, record.provider, record.org, record.userId, record.codeVerifier, record.expiresAt);
@@ -114,6 +117,9 @@ export function sqliteOAuthStates(db: Database.Database): OAuthStateRepository {
     },
     async deleteExpired(now) {
       return expire.run(now).changes;
+    },
+    async keepNewest(org, userId, keep) {
+      return trim.run(org, userId, org, userId, keep).changes;
     },
   };
 }
@@ -191,6 +197,24 @@ export function sqliteCounters(db: Database.Database): CounterRepository {
     },
     async sweep(windowStart) {
       dropWindows.run(windowStart);
+    },
+  };
+}
+
+/** Webhook deliveries acted on. */
+export function sqliteWebhookDeliveries(db: Database.Database): WebhookDeliveryRepository {
+  const sweep = db.prepare('DELETE FROM webhook_deliveries WHERE expires_at <= ?');
+  const claim = db.prepare(
+    'INSERT INTO webhook_deliveries (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+  );
+  const release = db.prepare('DELETE FROM webhook_deliveries WHERE key = ?');
+  return {
+    async claim(key, expiresAt, now) {
+      sweep.run(now);
+      return claim.run(key, expiresAt).changes === 1;
+    },
+    async release(key) {
+      release.run(key);
     },
   };
 }

@@ -1,6 +1,6 @@
 /** SQLite store (better-sqlite3): the embedded default, for a single process. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SQLITE_MIGRATIONS } from '../../migrations/schema.js';
 import type { Row } from '../rows.js';
@@ -12,11 +12,17 @@ import {
   sqliteOAuthStates,
   sqliteOrgSettings,
   sqliteUserTokens,
+  sqliteWebhookDeliveries,
 } from './repositories.js';
 
 /** Opens (creating if needed) a SQLite database and applies pending migrations. */
 export function openSqliteStore(path: string, options: StoreOptions = {}): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // Private from the start: the file holds OAuth verifiers and token ciphertexts, and
+    // SQLite gives its -wal and -shm files the database file's permissions.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -42,6 +48,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     oauthStates: sqliteOAuthStates(db),
     userTokens: sqliteUserTokens(db),
     counters: sqliteCounters(db),
+    webhookDeliveries: sqliteWebhookDeliveries(db),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The admin settings page: provider choice, Jitsi server, connection test (adminSettings),
- * calls per day (adminStats) and audit log (adminAudit). Its API calls use the caller's own
- * token; members get a read-only view.
+ * calls per day (adminStats) and audit log (adminAudit). Its API calls use a page token good
+ * only for this page's calls, for at most 15 minutes; members get a read-only view.
  */
 import { ApiError, byId, errorText, showStatus } from './api.js';
 import { loadAudit } from './adminAudit.js';

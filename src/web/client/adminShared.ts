@@ -17,7 +17,7 @@ export const orgPath = `/api/v1/orgs/${encodeURIComponent(org)}`;
 /** Provider names by id, for messages and the chart. */
 export const providerNames: Record<string, string> = { disabled: 'None' };
 
-/** Calls the API with the caller's own token, embedded by the server in `<meta name="callgate-token">`. */
+/** Calls the API with the page token the server embeds in `<meta name="callgate-token">` (this page's calls only). */
 export const api = (method: string, path: string, body?: unknown): Promise<Json> =>
   apiRequest(method, path, { token, ...(body === undefined ? {} : { body }) });
 

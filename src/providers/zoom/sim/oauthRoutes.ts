@@ -19,7 +19,15 @@ export function addOAuthRoutes(router: Router, sim: ZoomSimContext): void {
     const redirectUri = param(req, 'redirect_uri');
     const challenge = param(req, 'code_challenge');
     const stateParam = param(req, 'state') ?? '';
-    if (clientId !== options.clientId || !redirectUri || !challenge || param(req, 'code_challenge_method') !== 'S256') {
+    const registered =
+      !options.redirectUris || (redirectUri !== undefined && options.redirectUris.includes(redirectUri));
+    if (
+      clientId !== options.clientId ||
+      !redirectUri ||
+      !registered ||
+      !challenge ||
+      param(req, 'code_challenge_method') !== 'S256'
+    ) {
       res
         .status(400)
         .type('html')

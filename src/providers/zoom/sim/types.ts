@@ -47,6 +47,12 @@ export interface ZoomSimulatorOptions {
   autoApprove?: boolean;
   /** Users of the account; the first one is who approves authorization requests. */
   users?: ZoomSimUser[];
+  /**
+   * The app's registered redirect URLs: like Zoom, any other `redirect_uri` is refused, so
+   * the simulator cannot be used to bounce a browser (and a code) to an arbitrary site.
+   * Unset accepts any, for tests whose callgate address is known only later.
+   */
+  redirectUris?: string[];
 }
 
 /** An access token the simulator issued. */
