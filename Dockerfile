@@ -10,6 +10,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.web.json ./
 COPY scripts/copy-web-assets.js ./scripts/
 COPY src ./src
+COPY client/package.json client/tsconfig.json ./client/
+COPY client/src ./client/src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -21,6 +23,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/client/dist ./client/dist
 COPY package.json secrets.example.conf ./
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -12,6 +12,7 @@ import { benchGoogleMeet, benchMicrosoftTeams, type BenchContext } from './bench
 import { profiles } from './bench/profile.js';
 import { bigBlueButton, jitsiLatency, overSimulator, selectProvider, zoom } from './bench/providers.js';
 import { json, rows, table } from './bench/report.js';
+import { constructorGroups, nextcloudTalk, webex } from './bench/serviceProviders.js';
 import { soak, startup } from './bench/soak.js';
 import { crash, roundTrips, throughput } from './bench/throughput.js';
 
@@ -34,9 +35,12 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   roundtrips: roundTrips,
   jitsi: jitsiLatency,
   zoom,
+  webex,
   bbb: bigBlueButton,
   google_meet: async () => void (json['googleMeet'] = await benchGoogleMeet(meetingContext)),
   microsoft_teams: async () => void (json['microsoftTeams'] = await benchMicrosoftTeams(meetingContext)),
+  nextcloud: nextcloudTalk,
+  cgroups: constructorGroups,
   startup,
   soak,
   crash,

@@ -20,6 +20,9 @@ import { opsRoutes } from './routes/ops.js';
 import { orgRoutes } from './routes/orgs.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/session.js';
+import { redeemTickets, sessionTicketRoutes } from './routes/sessionTicket.js';
+import { popupOpenerPolicy } from './http/popupOpener.js';
+import { clientAssetRoutes } from './web/clientAssets.js';
 import type { Services } from './services.js';
 import { createAssets, type Assets } from './web/assets.js';
 
@@ -29,15 +32,19 @@ export interface AppOptions {
   localRouters?: LocalRouter[];
   /** Where the built browser assets are; `dist/public` by default. */
   assetsDir?: string;
+  /** Where the built browser client is; `client/dist` by default. */
+  clientDir?: string;
 }
 
 /** Every route the app serves: the core's and the provider modules', one table. */
-export function appRoutes(services: Services, assets: Assets): RouteEntry[] {
+export function appRoutes(services: Services, assets: Assets, options: { clientDir?: string } = {}): RouteEntry[] {
   const routes: RouteEntry[] = [];
   let openapi: Record<string, unknown> | undefined;
   routes.push(
     ...opsRoutes(services, () => (openapi ??= buildOpenApi(routes, services.config.publicUrl))),
     ...sessionRoutes(services),
+    ...sessionTicketRoutes(services),
+    ...clientAssetRoutes(options.clientDir),
     ...providerRoutes(services),
     ...orgRoutes(services),
     ...callRoutes(services),
@@ -64,12 +71,15 @@ export function buildApp(services: Services, options: AppOptions = {}): Express 
       strictTransportSecurity: services.config.publicUrl.startsWith('https:'),
     }),
   );
+  app.use(popupOpenerPolicy);
   app.use('/api', apiCors(services.config.hostOrigin), apiBody);
+  app.use('/calls', redeemTickets(services));
 
   const assets = createAssets(options.assetsDir);
   app.use(assets.router);
+  const routes = appRoutes(services, assets, { ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   app.use(
-    routeTableRouter(appRoutes(services, assets), {
+    routeTableRouter(routes, {
       verifier: services.verifier,
       pageTokens: services.pageTokens,
       mode: services.config.mode,

@@ -4,6 +4,7 @@
  * config's modules; the core knows their capabilities, never their names.
  */
 import { createIdentityVerifier, type Identity, type IdentityVerifier } from './auth/identity.js';
+import { createSessionTickets, type SessionTickets } from './auth/sessionTickets.js';
 import { createPageTokens, type PageTokens } from './auth/pageToken.js';
 import { createCallService } from './calls/createCall.js';
 import { createCallRateLimiter, createRateLimiter, memoryCounters, type RateLimiter } from './calls/rateLimit.js';
@@ -27,6 +28,8 @@ export interface Services {
   logger: Logger;
   metrics: Metrics;
   verifier: IdentityVerifier;
+  /** One-time tickets that stand in for the session cookie across sites (SPEC §1). */
+  tickets: SessionTickets;
   /** The admin page's short-lived, page-only credential (SPEC §9). */
   pageTokens: PageTokens;
   registry: ProviderRegistry;
@@ -123,6 +126,12 @@ export function createServices(options: ServiceOptions): Services {
     logger,
     metrics,
     verifier: createIdentityVerifier(config.auth, now),
+    tickets: createSessionTickets({
+      store,
+      cipher: tokenCipher,
+      now,
+      onCleanupError: (error) => logger.warn({ err: error }, 'expired tickets not deleted'),
+    }),
     pageTokens: createPageTokens(config.signingSecret, now),
     registry,
     orgSettings,

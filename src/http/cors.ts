@@ -14,6 +14,8 @@ export function apiCors(hostOrigin: string | null): RequestHandler {
       return;
     }
     res.setHeader('Access-Control-Allow-Origin', hostOrigin);
+    // A 429's wait (SPEC §2) must be readable by the frontend's script.
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE');
       res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');

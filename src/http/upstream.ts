@@ -107,6 +107,10 @@ function transportFailure(error: unknown, timeoutMs: number): TransportFailure {
   if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(message)) {
     return { kind: 'too_large', detail: 'the answer is too large', cause };
   }
+  if (code === 'ERR_BAD_RESPONSE' && /aborted/.test(message)) {
+    // The server promised a body and dropped the connection part-way through it.
+    return { kind: 'unreachable', detail: 'the answer was cut off', cause };
+  }
   return { kind: 'unreachable', detail: (code && TRANSPORT_REASONS[code]) ?? code ?? 'connection failed', cause };
 }
 

@@ -4,14 +4,14 @@ import { parseBearer, SESSION_COOKIE } from '../auth/middleware.js';
 import { callerOf, defineRoute, type CookieChange, type RouteEntry } from '../http/route.js';
 import type { Services } from '../services.js';
 
+/** Options of the session cookie (SPEC §1): HttpOnly, SameSite=Lax, Path=/calls, Secure under https. */
+export function sessionCookieOptions(publicUrl: string): CookieChange['options'] {
+  return { httpOnly: true, sameSite: 'lax', path: '/calls', secure: publicUrl.startsWith('https:') };
+}
+
 /** Routes of the browser session. */
 export function sessionRoutes(services: Services): RouteEntry[] {
-  const options: CookieChange['options'] = {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/calls',
-    secure: services.config.publicUrl.startsWith('https:'),
-  };
+  const options = sessionCookieOptions(services.config.publicUrl);
   return [
     defineRoute({
       method: 'post',

@@ -1,7 +1,8 @@
 /**
  * Local mode's `/demo` page: a sign-in as any org, user and role, then a chat-like page
- * whose call buttons behave like a chat product's (SPEC §8). `src/web/client/demo.ts`
- * drives it.
+ * whose call buttons are the `<callgate-call-button>` element of the browser client
+ * (`client/`, served at `/client/callgate.js`), as a chat product would embed it (SPEC §8).
+ * `src/web/client/demo.ts` drives it.
  */
 import { ROLES } from '../auth/identity.js';
 import type { Assets } from './assets.js';
@@ -64,12 +65,8 @@ export function renderDemoPage(options: { assets: Assets; publicUrl: string }): 
             <label for="meeting-name">Meeting name</label>
             <input id="meeting-name" value="general &gt; demo" maxlength="200" autocomplete="off">
           </div>
-          <div class="actions">
-            <button type="button" id="video-call" class="primary">Start video call</button>
-            <button type="button" id="voice-call">Start voice call</button>
-          </div>
+          <callgate-call-button id="call-button" base-url="${escapeHtml(options.publicUrl)}"></callgate-call-button>
         </div>
-        <p id="call-status" class="status" role="status" aria-live="polite"></p>
       </section>
     </main>`;
   return renderAppPage({

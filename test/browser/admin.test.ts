@@ -20,7 +20,12 @@ async function openAdmin(page: Page): Promise<void> {
 async function startCall(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Start video call' }).click();
   await page.locator('#call-status[data-tone]').waitFor();
-  await page.waitForFunction(() => document.querySelector('#call-status')?.textContent !== 'Starting a video call…');
+  // The status is in the shadow root of <callgate-call-button>.
+  await page.waitForFunction(
+    () =>
+      document.querySelector('callgate-call-button')?.shadowRoot?.querySelector('#call-status')?.textContent !==
+      'Starting a video call…',
+  );
   return (await page.locator('#call-status').textContent()) ?? '';
 }
 
@@ -49,21 +54,35 @@ describe('the /calls/admin page in local mode', () => {
       'Not available: Zoom credentials have not been configured',
     );
 
+    // A member's page loaded while calls were on.
+    const member = await openPage(browser);
+    await signIn(member.page, server, { org: 'globex', userId: 'm1', name: 'Max Member', role: 'member' });
+    await member.page.getByRole('button', { name: 'Start video call' }).waitFor();
+
     await page.getByLabel('None: calls are turned off').check();
     await page.getByRole('button', { name: 'Save provider' }).click();
     await page.getByText('Saved: calls are turned off.').waitFor();
     await page.getByRole('cell', { name: 'video_chat_provider: jitsi_meet → disabled' }).waitFor();
     expect(await page.getByRole('cell', { name: 'Ada Admin (a1)' }).count()).toBe(1);
 
-    const member = await openPage(browser);
-    await signIn(member.page, server, { org: 'globex', userId: 'm1', name: 'Max Member', role: 'member' });
     expect(await startCall(member.page)).toBe('Video calls are disabled in this organization');
     expect(await member.page.locator('#call-status').getAttribute('data-tone')).toBe('error');
+    expect(await member.page.locator('#messages li').count()).toBe(0);
+    // The button then knows: it stays disabled, described by the reason, and a click starts nothing.
+    await member.page.locator('#video-call[aria-disabled="true"]').waitFor();
+    expect(await member.page.locator('#video-call').getAttribute('aria-describedby')).toBe('call-status');
+    // A page loaded while calls are off offers no call at all, and says why.
+    await member.page.reload();
+    await member.page.getByText('Calls are turned off for this organization.').waitFor();
+    expect(await member.page.locator('#video-call').getAttribute('aria-disabled')).toBe('true');
+    await member.page.locator('#video-call').dispatchEvent('click');
+    expect(await member.page.locator('#call-status').textContent()).toBe('Calls are turned off for this organization.');
     expect(await member.page.locator('#messages li').count()).toBe(0);
 
     await page.getByRole('radio', { name: 'Jitsi Meet', exact: true }).check();
     await page.getByRole('button', { name: 'Save provider' }).click();
     await page.getByText('Saved: calls now use Jitsi Meet.').waitFor();
+    await member.page.reload();
     expect(await startCall(member.page)).toBe('Call link posted.');
 
     expect(admin.errors).toEqual([]);

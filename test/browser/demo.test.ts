@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import {
+  activeId,
   axeViolations,
   openPage,
   screenshot,
@@ -83,7 +84,7 @@ describe('the /demo page in local mode', () => {
     expect(await voice.getAttribute('href')).toMatch(JITSI_VOICE);
 
     await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('video-call');
+    expect(await activeId(page)).toBe('video-call');
     await page.keyboard.press('Space');
     await page.locator('#messages a').nth(1).waitFor();
     expect(await page.locator('#messages a').nth(1).textContent()).toBe('Join video call.');

@@ -23,7 +23,8 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
@@ -35,12 +36,12 @@ async function freePort(): Promise<number> {
  * Starts `node dist/main.js` with no secrets file, so it runs local mode exactly as
  * `npm start` on a fresh checkout does. A real port (not 0) keeps PUBLIC_URL right.
  */
-export async function startLocalServer(): Promise<LocalServer> {
+export async function startLocalServer(options: { env?: Record<string, string> } = {}): Promise<LocalServer> {
   const cwd = mkdtempSync(join(tmpdir(), 'callgate-browser-'));
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: cwd, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { PATH: process.env['PATH'] ?? '', HOME: cwd, PORT: String(port), LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -76,10 +77,14 @@ export async function startLocalServer(): Promise<LocalServer> {
   };
 }
 
-/** Launches Debian's Chromium headless. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Launches Debian's Chromium headless. `popupBlocker` keeps Chromium's own popup blocker on
+ * (Playwright turns it off by default), so a window opened without a user gesture is refused.
+ */
+export function launchBrowser(options: { popupBlocker?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    ...(options.popupBlocker ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
     args: [
       '--headless',
       '--no-sandbox',
@@ -127,17 +132,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Runs axe-core over the page and returns its violations, summarised for a readable failure. */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * Runs axe-core over the page (or only the elements `include` selects, shadow roots
+ * included) and returns its violations, summarised for a readable failure.
+ */
+export async function axeViolations(page: Page, options: { include?: string } = {}): Promise<string[]> {
   await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run();
+  const violations = await page.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(context?: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(include ? { include: [[include]] } : undefined);
     return result.violations.map(
       (violation) =>
         `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
     );
-  });
+  }, options.include);
   return violations;
 }
 
@@ -186,9 +194,25 @@ export async function chooseProvider(
   if (errors.length > 0) throw new Error(`errors on /calls/admin: ${errors.join('; ')}`);
 }
 
-/** Whether the focused element matches `selector`. */
+/**
+ * The focused element's id, looking inside open shadow roots (the buttons of
+ * `<callgate-call-button>` live in its shadow root).
+ */
+export function activeId(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.id;
+  });
+}
+
+/** Whether the focused element (inside open shadow roots too) matches `selector`. */
 export function focusIs(page: Page, selector: string): Promise<boolean> {
-  return page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+  return page.evaluate((s) => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.matches(s) ?? false;
+  }, selector);
 }
 
 /**
@@ -197,7 +221,7 @@ export function focusIs(page: Page, selector: string): Promise<boolean> {
  */
 export async function tabTo(page: Page, selector: string, limit = 40): Promise<void> {
   for (let i = 0; i < limit; i += 1) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    if (await focusIs(page, selector)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`${selector} not reached with ${limit} presses of Tab`);
@@ -207,12 +231,15 @@ export async function tabTo(page: Page, selector: string, limit = 40): Promise<v
  * Starts local mode and Chromium before a suite and stops both after it; `ready` gets
  * them once both are up (suites keep them, and may do more set-up there).
  */
-export function useLocalModeBrowser(ready: (server: LocalServer, browser: Browser) => void | Promise<void>): void {
+export function useLocalModeBrowser(
+  ready: (server: LocalServer, browser: Browser) => void | Promise<void>,
+  options: { env?: Record<string, string>; popupBlocker?: boolean } = {},
+): void {
   let server: LocalServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    server = await startLocalServer();
-    browser = await launchBrowser();
+    server = await startLocalServer({ ...(options.env ? { env: options.env } : {}) });
+    browser = await launchBrowser({ popupBlocker: options.popupBlocker ?? false });
     await ready(server, browser);
   });
   afterAll(async () => {

@@ -1,9 +1,17 @@
 /**
  * The demo page (local mode): sign in as anyone, then start calls the way a chat client
- * does — including the one-time authorization popup of per-user providers (SPEC §4, §5).
+ * does — with callgate's own browser client and its `<callgate-call-button>` element
+ * (SPEC §4, §5), so the demo is the client's living example.
  */
+import type * as Callgate from '@callgate/client';
 import { apiRequest, ApiError, byId, errorText, showStatus, stringField, type Json } from './api.js';
 import { callMessage, parseMessage } from './messages.js';
+
+// The client is served by callgate itself, outside these page assets, and loaded at run
+// time; importing it registers <callgate-call-button>. Not awaited: the sign-in form works
+// meanwhile, and properties set before the element is defined are taken over by it.
+const clientModule = '/client/callgate.js';
+import(clientModule).catch((error: unknown) => showStatus(byId('sign-in-status'), errorText(error), 'error'));
 
 const TOKEN_KEY = 'callgate-demo-token';
 
@@ -15,19 +23,6 @@ interface DemoIdentity {
   exp: number;
 }
 
-/** A call the page is waiting to retry once the provider's authorization completes. */
-interface CallRequest {
-  isVideoCall: boolean;
-  meetingName: string;
-}
-
-/** The authorization the page waits for: the popup reports `<provider id>_token`. */
-interface PendingAuthorization {
-  request: CallRequest;
-  messageType: string;
-  providerName: string;
-}
-
 const signInSection = byId('sign-in');
 const signInForm = byId<HTMLFormElement>('sign-in-form');
 const signInStatus = byId('sign-in-status');
@@ -36,16 +31,10 @@ const chatTitle = byId('chat-title');
 const who = byId('who');
 const messages = byId<HTMLOListElement>('messages');
 const meetingNameInput = byId<HTMLInputElement>('meeting-name');
-const callStatus = byId('call-status');
-const videoButton = byId<HTMLButtonElement>('video-call');
-const voiceButton = byId<HTMLButtonElement>('voice-call');
+const callButton = byId<Callgate.CallButtonElement>('call-button');
 
 let token: string | null = null;
 let identity: DemoIdentity | null = null;
-let busy = false;
-let pending: PendingAuthorization | null = null;
-/** Provider names by id, for the words about an authorization popup. */
-const providerNames = new Map<string, string>();
 
 function decodeIdentity(jwt: string): DemoIdentity | null {
   try {
@@ -77,15 +66,12 @@ async function showChat(jwt: string, { focus }: { focus: boolean }): Promise<voi
     showSignIn();
     return;
   }
-  // The session cookie (Path=/calls) lets `/calls/...` links — provider authorization,
+  // The session cookie (Path=/calls) lets `/calls/...` links — Zoom authorization,
   // BigBlueButton joins, the admin page — know who is clicking.
   await apiRequest('POST', '/api/v1/session', { token: jwt });
-  const listed = await apiRequest('GET', '/api/v1/providers', { token: jwt });
-  for (const provider of Array.isArray(listed['providers']) ? (listed['providers'] as Json[]) : []) {
-    providerNames.set(stringField(provider, 'id'), stringField(provider, 'name'));
-  }
   token = jwt;
   identity = claims;
+  callButton.getToken = () => token;
   who.textContent = `Signed in as ${claims.name} (${claims.role}) in ${claims.org}.`;
   signInSection.hidden = true;
   chatSection.hidden = false;
@@ -124,10 +110,9 @@ byId('sign-out').addEventListener('click', () => {
   const jwt = token;
   token = null;
   identity = null;
-  pending = null;
+  callButton.getToken = null;
   sessionStorage.removeItem(TOKEN_KEY);
   messages.replaceChildren();
-  showStatus(callStatus, '');
   if (jwt) void apiRequest('DELETE', '/api/v1/session', { token: jwt }).catch(() => undefined);
   showSignIn();
   byId('org').focus();
@@ -163,95 +148,15 @@ function postMessage(author: string, text: string): void {
   messages.append(item);
 }
 
-async function startCall(request: CallRequest): Promise<void> {
-  if (busy || !token) return;
-  busy = true;
-  chatSection.setAttribute('aria-busy', 'true');
-  showStatus(callStatus, request.isVideoCall ? 'Starting a video call…' : 'Starting a voice call…');
-  try {
-    const answer = await apiRequest('POST', '/api/v1/calls', {
-      token,
-      body: {
-        is_video_call: request.isVideoCall,
-        ...(request.meetingName ? { meeting_name: request.meetingName } : {}),
-      },
-    });
-    const isVideoCall = typeof answer['is_video_call'] === 'boolean' ? answer['is_video_call'] : request.isVideoCall;
-    postMessage(identity?.name ?? 'You', callMessage(isVideoCall, stringField(answer, 'url')));
-    showStatus(callStatus, 'Call link posted.', 'ok');
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'PROVIDER_AUTHORIZATION_REQUIRED') {
-      const provider = stringField(error.body, 'provider');
-      requestAuthorization(request, stringField(error.body, 'authorize_url'), {
-        messageType: `${provider}_token`,
-        providerName: providerNames.get(provider) ?? provider,
-      });
-    } else {
-      showStatus(callStatus, errorText(error), 'error');
-    }
-  } finally {
-    busy = false;
-    chatSection.removeAttribute('aria-busy');
-  }
-}
-
-/** Opens the provider's authorization popup; the call is retried when it reports success. */
-function requestAuthorization(
-  request: CallRequest,
-  authorizeUrl: string,
-  provider: { messageType: string; providerName: string },
-): void {
-  pending = { request, ...provider };
-  const name = provider.providerName;
-  const popup = authorizeUrl ? window.open(authorizeUrl, 'callgate-authorization', 'popup,width=640,height=720') : null;
-  if (popup) {
-    showStatus(
-      callStatus,
-      `${name} needs your permission first: finish in the window that opened, and the call starts.`,
-    );
-    return;
-  }
-  // Popup blocked: offer a link the user can follow themselves.
-  callStatus.replaceChildren(`${name} needs your permission first. `);
-  const link = document.createElement('a');
-  link.href = authorizeUrl;
-  link.target = 'callgate-authorization';
-  link.textContent = `Authorize ${name}`;
-  callStatus.append(link, ', then come back: the call starts by itself.');
-  callStatus.dataset['tone'] = 'info';
-}
-
-function onAuthorizationMessage(data: unknown): void {
-  if (data === null || typeof data !== 'object') return;
-  const message = data as Json;
-  const waiting = pending;
-  if (!waiting || message['type'] !== waiting.messageType) return;
-  if (message['value'] === true) {
-    pending = null;
-    void startCall(waiting.request);
-    return;
-  }
-  // The popup stays open with a retry link; a later success still starts this call.
-  const name = waiting.providerName;
-  showStatus(
-    callStatus,
-    `${name} was not connected, so no call was started. Retry in the ${name} window, or start the call again.`,
-    'error',
-  );
-}
-
-// The popup reports on both channels: BroadcastChannel survives a cross-origin detour that
-// drops window.opener; postMessage is checked against this page's own origin.
-if ('BroadcastChannel' in window) {
-  new BroadcastChannel('callgate').addEventListener('message', (event) => onAuthorizationMessage(event.data));
-}
-window.addEventListener('message', (event) => {
-  if (event.origin === window.location.origin) onAuthorizationMessage(event.data);
+// The element starts the call (and runs any authorization popup); the chat posts the link.
+callButton.messages = { posted: () => 'Call link posted.' };
+callButton.addEventListener('callgate-call', (event) => {
+  event.preventDefault();
+  const call = (event as CustomEvent<Callgate.StartedCall>).detail;
+  postMessage(identity?.name ?? 'You', callMessage(call.isVideoCall, call.url));
 });
-
-const meetingName = (): string => meetingNameInput.value.trim();
-videoButton.addEventListener('click', () => void startCall({ isVideoCall: true, meetingName: meetingName() }));
-voiceButton.addEventListener('click', () => void startCall({ isVideoCall: false, meetingName: meetingName() }));
+meetingNameInput.addEventListener('input', () => (callButton.meetingName = meetingNameInput.value));
+callButton.meetingName = meetingNameInput.value;
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) {
