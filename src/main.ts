@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { describeListenError } from './http/listenError.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/index.js';
 import { localModeBanner, restrictLocalDatabase, type LocalRouter } from './local/index.js';
+import { tuneHeap } from './heap.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createServices } from './services.js';
@@ -23,6 +24,7 @@ function configOrExit(env: NodeJS.ProcessEnv): LoadedConfig {
 }
 
 async function main(): Promise<void> {
+  tuneHeap(process.execArgv, process.env['NODE_OPTIONS']);
   let loaded = configOrExit(process.env);
   // Bind first: with PORT=0 the default PUBLIC_URL (and the local simulators' URLs) can
   // only be known once the kernel has picked the port.
@@ -58,10 +60,12 @@ async function main(): Promise<void> {
     );
   }
 
+  const metrics = createMetrics({ defaultMetrics: true });
   const store = await openStore(config.databaseUrl, {
-    onError: (error) => logger.error({ err: error }, 'database connection error'),
+    onError: (error) => logger.error({ err: error }, 'database error'),
+    onCallRecordBatch: () => metrics.callRecordBatches.inc(),
   });
-  const services = createServices({ config, store, logger, metrics: createMetrics({ defaultMetrics: true }) });
+  const services = createServices({ config, store, logger, metrics });
   server.on('request', buildApp(services, { localRouters }));
   server.keepAliveTimeout = 65_000;
   logger.info({ port, host: config.host, mode: config.mode, database: store.kind }, 'callgate listening');
@@ -69,13 +73,38 @@ async function main(): Promise<void> {
   process.stdout.write(`callgate listening on http://${hostPart}:${port} (${config.mode} mode)\n`);
   if (config.mode === 'local') process.stdout.write(localModeBanner(config.publicUrl));
 
+  let shuttingDown = false;
   const shutdown = (signal: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      void store.close().finally(() => process.exit(0));
+    // Stop accepting, let requests in flight finish (10 s at most), then write the call
+    // records still queued (they are batched) before exiting.
+    const drained = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      setTimeout(resolve, 10_000).unref();
     });
+    // A keep-alive connection turns idle once its last answer is sent: close those as they come.
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
+    setTimeout(() => process.exit(1), 20_000).unref();
+    void drained
+      .then(async () => {
+        clearInterval(closeIdle);
+        server.closeAllConnections();
+        await services.close();
+        await store.close();
+      })
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(
+            { err: error, pending: store.callRecords.pending() },
+            'shutdown: queued call records not written',
+          );
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

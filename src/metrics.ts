@@ -8,6 +8,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   callsCreated: Counter<'provider'>;
   providerErrors: Counter<'provider' | 'code'>;
+  /** Batches of call records written (each one statement): records per batch show the grouping. */
+  callRecordBatches: Counter;
 }
 
 /** Creates the registry and its metrics. */
@@ -33,6 +35,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'callgate_provider_errors_total',
       help: 'Failed provider operations, by provider and error code',
       labelNames: ['provider', 'code'],
+      registers: [registry],
+    }),
+    callRecordBatches: new Counter({
+      name: 'callgate_call_record_batches_total',
+      help: 'Batches of call records written to the database',
       registers: [registry],
     }),
   };

@@ -7,7 +7,7 @@ import { createIdentityVerifier, type Identity, type IdentityVerifier } from './
 import { createSessionTickets, type SessionTickets } from './auth/sessionTickets.js';
 import { createPageTokens, type PageTokens } from './auth/pageToken.js';
 import { createCallService } from './calls/createCall.js';
-import { createCallRateLimiter, createRateLimiter, type RateLimiter } from './calls/rateLimit.js';
+import { createCallRateLimiter, createRateLimiter, memoryCounters, type RateLimiter } from './calls/rateLimit.js';
 import type { Config } from './config/index.js';
 import { createTokenCipher } from './crypto/tokenCipher.js';
 import { createAddressPolicy, type AddressPolicy, type Resolver } from './http/addressPolicy.js';
@@ -47,6 +47,8 @@ export interface Services {
   /** Per-user limit of connection checks (SPEC §9); authorization starts are userAuth's. */
   checkLimiter: RateLimiter;
   now: () => number;
+  /** Stops background work (rate-limit reconciliation) and gives back what it holds; the store stays open. */
+  close(): Promise<void>;
 }
 
 /** Options of createServices. */
@@ -135,6 +137,13 @@ export function createServices(options: ServiceOptions): Services {
     credentials: orgCredentials,
     now,
   });
+  const rateLimiter = createCallRateLimiter({
+    perMinute: config.callsPerMinute,
+    // Replicas share PostgreSQL's counters; SQLite serves one process, which counts in memory.
+    counters: store.kind === 'postgres' ? store.counters : memoryCounters(),
+    now,
+    onError: (error) => logger.warn({ err: error }, 'rate-limit reconciliation failed; retrying'),
+  });
   return {
     config,
     store,
@@ -157,7 +166,7 @@ export function createServices(options: ServiceOptions): Services {
       orgSettings,
       metrics,
       now,
-      rateLimiter: createCallRateLimiter({ counters: store.counters, perMinute: config.callsPerMinute, now }),
+      rateLimiter,
     }),
     providerRoutes: [...built.routes, ...userAuth.routes()],
     userAuth,
@@ -170,5 +179,6 @@ export function createServices(options: ServiceOptions): Services {
       what: 'connection checks',
     }),
     now,
+    close: () => rateLimiter.close(),
   };
 }

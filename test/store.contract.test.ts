@@ -176,6 +176,28 @@ describe.each(kinds)('store: call records (%s)', (kind) => {
     ]);
     expect(await store.callRecords.countByDay('nobody', { since: 0 })).toEqual([]);
   });
+
+  test('when many calls are recorded at once, then they are queued, written in batches, and counted once each', async () => {
+    const store = db.store();
+    const base = Date.UTC(2026, 10, 22);
+    const written = Array.from({ length: 1200 }, (_, i) =>
+      store.callRecords.record({
+        org: 'batch',
+        userId: String(i),
+        provider: 'p1',
+        isVideoCall: i % 2 === 0,
+        createdAt: base + i,
+      }),
+    );
+    // Not awaited by the caller: queued until the batch goes out.
+    expect(store.callRecords.pending()).toBeGreaterThan(0);
+    // A count writes the queue first.
+    expect(await store.callRecords.countByDay('batch', { since: 0 })).toEqual([
+      { day: '2026-11-22', provider: 'p1', count: 1200 },
+    ]);
+    await Promise.all(written);
+    expect(store.callRecords.pending()).toBe(0);
+  });
 });
 
 describe.each(kinds)('store: OAuth states (%s)', (kind) => {
@@ -376,5 +398,27 @@ describe.each(kinds)('store: counters (%s)', (kind) => {
     expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await store.counters.increment('k', 120_000)).toBe(1);
     expect(await store.counters.increment('other', 120_000)).toBe(1);
+  });
+
+  test('when amounts are added, released and old windows swept, then each counter holds what is left', async () => {
+    const store = db.store();
+    const added = await Promise.all(Array.from({ length: 10 }, () => store.counters.add('r', 180_000, 3)));
+    expect([...added].sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => 3 * (i + 1)));
+    expect(await store.counters.add('s', 180_000, 2)).toBe(2);
+    await store.counters.release(
+      180_000,
+      new Map([
+        ['r', 5],
+        ['s', 2],
+        ['absent', 1],
+      ]),
+    );
+    expect(await store.counters.add('r', 180_000, 0)).toBe(25);
+    expect(await store.counters.add('s', 180_000, 0)).toBe(0);
+    expect(await store.counters.add('r', 240_000, 1)).toBe(1);
+    await store.counters.sweep(240_000);
+    // The 180_000 window is gone: adding starts it again from nothing.
+    expect(await store.counters.add('r', 180_000, 1)).toBe(1);
+    expect(await store.counters.add('r', 240_000, 0)).toBe(1);
   });
 });

@@ -62,6 +62,10 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Responses with a 2xx status. */
+  ok: number;
+  /** Requests answered. */
+  total: number;
 }
 
 /** Runs autocannon against one request for `seconds`. */
@@ -73,12 +77,15 @@ export async function load(options: {
   connections: number;
   seconds?: number;
   amount?: number;
+  /** Rewrites each request before it is sent (e.g. to rotate users). */
+  setupRequest?: (request: autocannon.Request) => autocannon.Request;
 }): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     method: options.method ?? 'GET',
     headers: options.headers ?? {},
     ...(options.body !== undefined ? { body: options.body } : {}),
+    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 5 }),
   });
@@ -88,6 +95,8 @@ export async function load(options: {
     p99: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    ok: result['2xx'],
+    total: result.requests.total,
   };
 }
 

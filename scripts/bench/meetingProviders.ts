@@ -4,7 +4,8 @@
  * with the same create request sent straight at the simulator.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { forkSimulator, productionDir, ROOT, spawnServer, type SimChild } from './harness.js';
+import { DIST, startOptions } from './callgate.js';
+import { forkSimulator, productionDir, spawnServer, type SimChild } from './harness.js';
 
 /** A request for autocannon. */
 export interface BenchTarget {
@@ -131,7 +132,7 @@ async function run(bench: ProviderBench, context: BenchContext): Promise<Record<
   const clientSecret = randomBytes(16).toString('hex');
   const sim = await forkSimulator([bench.simKind, String(context.upstreamDelayMs), clientSecret]);
   try {
-    const callgate = await spawnServer([`${ROOT}dist/main.js`], {
+    const callgate = await spawnServer([...startOptions(), `${DIST}/main.js`], {
       cwd: productionDir({ ...context.secrets, [bench.secretName]: clientSecret }),
       env: { PORT: '0', LOG_LEVEL: 'warn', CALLS_PER_MINUTE: '0', ...bench.env(sim.url) },
     });

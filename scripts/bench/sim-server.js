@@ -8,7 +8,7 @@ const [kind, delay, secret] = process.argv.slice(2);
 const delayMs = Number(delay ?? 0);
 
 if (kind === 'bbb') {
-  const { startBigBlueButtonSimulator } = await import('../../dist/local/simulators/bigbluebutton.js');
+  const { startBigBlueButtonSimulator } = await import('../../dist/providers/bigbluebutton/sim/bbbSimulator.js');
   const running = await startBigBlueButtonSimulator({ secret, delayMs });
   const state = running.sim.state;
   process.on('message', (message) => {
@@ -19,7 +19,7 @@ if (kind === 'bbb') {
   });
   process.send({ url: running.url });
 } else if (kind === 'zoom') {
-  const { startZoomSimulator } = await import('../../dist/local/simulators/zoom.js');
+  const { startZoomSimulator } = await import('../../dist/providers/zoom/sim/zoomSimulator.js');
   const running = await startZoomSimulator({
     clientId: 'bench-client',
     clientSecret: secret,

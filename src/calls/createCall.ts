@@ -64,13 +64,18 @@ export function createCallService(deps: CallServiceDeps): {
         countProviderError(deps.metrics, providerId, error);
         throw error;
       }
-      await deps.callRecords.record({
-        org: identity.org,
-        userId: identity.userId,
-        provider: providerId,
-        isVideoCall,
-        createdAt: (deps.now ?? Date.now)(),
-      });
+      // Queued, not awaited: records are written in batches (one statement for many calls),
+      // so the answer does not wait for the database; a failed batch is retried and reported
+      // by the store, and shutdown writes what is queued.
+      deps.callRecords
+        .record({
+          org: identity.org,
+          userId: identity.userId,
+          provider: providerId,
+          isVideoCall,
+          createdAt: (deps.now ?? Date.now)(),
+        })
+        .catch(() => undefined);
       deps.metrics.callsCreated.inc({ provider: providerId });
       return { provider: providerId, url, isVideoCall };
     },

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { encryptionKeyId } from '../config/index.js';
 import { CallgateError } from '../errors.js';
-import { randomName } from './random.js';
+import { charactersFromBytes, createNamePool, randomName } from './random.js';
 import { createTokenSigner } from './signedToken.js';
 import { createTokenCipher } from './tokenCipher.js';
 
@@ -26,6 +26,41 @@ describe('randomName', () => {
     expect(counts.size).toBe(36);
     const expected = (2000 * 36) / 36;
     for (const count of counts.values()) expect(Math.abs(count - expected) / expected).toBeLessThan(0.15);
+  });
+
+  test('when every byte value is mapped once, then each of the 36 characters comes from exactly 7 values and 252..255 give none', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, byte) => byte);
+    const { text, next } = charactersFromBytes(all, 0, 1000);
+    expect(next).toBe(256);
+    expect(text).toHaveLength(252);
+    const counts = new Map<string, number>();
+    for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+    expect(counts.size).toBe(36);
+    expect(new Set(counts.values())).toEqual(new Set([7]));
+    expect(charactersFromBytes(Uint8Array.from([252, 253, 254, 255]), 0, 4)).toEqual({ text: '', next: 4 });
+  });
+
+  test('when names are drawn from a pool, then the source is asked once per pool and no byte is used twice', () => {
+    const requested: number[] = [];
+    let counter = 0;
+    // Bytes 0..251 in order, so the characters show which bytes were used.
+    const source = (size: number): Uint8Array => {
+      requested.push(size);
+      return Uint8Array.from({ length: size }, () => counter++ % 252);
+    };
+    const draw = createNamePool(source, 100);
+    const names = Array.from({ length: 20 }, () => draw(20));
+    expect(requested).toEqual([100, 100, 100, 100]);
+    const expected = Array.from({ length: 400 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz0123456789'[(i % 252) % 36]).join(
+      '',
+    );
+    expect(names.join('')).toBe(expected);
+  });
+
+  test('when a pool ends inside a name, then the name continues from the next pool and skipped bytes are not counted', () => {
+    const pools = [Uint8Array.from([0, 255, 1]), Uint8Array.from([253, 2, 3])];
+    const draw = createNamePool(() => pools.shift() ?? new Uint8Array(0), 3);
+    expect(draw(4)).toBe('abcd');
   });
 });
 

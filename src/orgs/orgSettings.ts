@@ -35,6 +35,9 @@ export interface OrgSettingsPatch {
   fields?: Record<string, string | null>;
 }
 
+/** Organizations whose settings stay cached; past it the oldest entry goes (memory stays bounded). */
+export const ORG_SETTINGS_CACHE_LIMIT = 10_000;
+
 /** Reads and changes organization settings. */
 export class OrgSettingsService {
   private readonly cache = new Map<string, OrgSettings>();
@@ -87,7 +90,14 @@ export class OrgSettingsService {
           fields: emptyFields,
           credentials,
         };
-    if (generation === this.generation) this.cache.set(org, settings);
+    if (generation === this.generation) {
+      if (this.cache.size >= ORG_SETTINGS_CACHE_LIMIT) {
+        // Oldest first: a Map keeps insertion order.
+        const oldest = this.cache.keys().next().value;
+        if (oldest !== undefined) this.cache.delete(oldest);
+      }
+      this.cache.set(org, settings);
+    }
     return settings;
   }
 

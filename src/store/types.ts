@@ -109,7 +109,14 @@ export interface AuditLogRepository {
 
 /** Created calls, for statistics. */
 export interface CallRecordRepository {
+  /**
+   * Queues a call record: records go to the database in batches (group commit within a few
+   * milliseconds); the promise resolves once it is written. Counts and the store's close()
+   * write what is queued first.
+   */
   record(call: CallRecord): Promise<void>;
+  /** Records queued and not yet written. */
+  pending(): number;
   countByDay(org: string, options: { since: number }): Promise<DailyCallCount[]>;
 }
 
@@ -176,6 +183,22 @@ export interface CounterRepository {
    * (atomic across processes); windows older than `windowStart` are dropped.
    */
   increment(key: string, windowStart: number): Promise<number>;
+  /** Adds `amount` to a fixed-window counter and returns its value after (atomic across processes). */
+  add(key: string, windowStart: number, amount: number): Promise<number>;
+  /** Subtracts amounts from several counters of one window, in one statement. */
+  release(windowStart: number, amounts: ReadonlyMap<string, number>): Promise<void>;
+  /** Drops the counters of windows that started before `windowStart`. */
+  sweep(windowStart: number): Promise<void>;
+}
+
+/** Options of every store. */
+export interface StoreOptions {
+  /** Pool size (PostgreSQL); each in-flight token refresh holds one connection. */
+  maxConnections?: number;
+  /** Called on a background database error: an idle connection dropped, a batch not written (it is retried). */
+  onError?: (error: Error) => void;
+  /** Called after each batch of call records is written, with its size. */
+  onCallRecordBatch?: (size: number) => void;
 }
 
 /** Signed webhook deliveries already acted on, so a replay is acted on never (SPEC §9). */

@@ -130,6 +130,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
       await store.close();
       await database?.drop();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });

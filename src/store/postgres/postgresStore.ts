@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../../migrations/schema.js';
 import type { Row } from '../rows.js';
-import type { Store } from '../types.js';
+import type { Store, StoreOptions } from '../types.js';
 import {
   postgresAuditLog,
   postgresCallRecords,
@@ -23,16 +23,8 @@ import {
 
 const MIGRATION_LOCK_ID = 0x63616c6c; // "call"
 
-/** Options of openPostgresStore. */
-export interface PostgresStoreOptions {
-  /** Pool size; each in-flight token refresh holds one connection. */
-  maxConnections?: number;
-  /** Called when the pool reports an error of an idle connection (e.g. the server went away). */
-  onError?: (error: Error) => void;
-}
-
 /** Connects, applies pending migrations, and listens for settings changes. */
-export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+export async function openPostgresStore(url: string, options: StoreOptions = {}): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
@@ -100,6 +92,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (reconnected) announceAll();
   };
 
+  const callRecords = postgresCallRecords(pool, options);
   const store: Store = {
     kind: 'postgres',
     async ping() {
@@ -109,11 +102,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       closed = true;
       clearTimeout(reconnectTimer);
       await listener?.end().catch(() => undefined);
-      await pool.end();
+      try {
+        // Queued call records go out before the pool closes.
+        await callRecords.close();
+      } finally {
+        await pool.end();
+      }
     },
     orgSettings: postgresOrgSettings(pool, listeners),
     auditLog: postgresAuditLog(pool),
-    callRecords: postgresCallRecords(pool),
+    callRecords,
     oauthStates: postgresOAuthStates(pool),
     userTokens: postgresUserTokens(pool),
     counters: postgresCounters(pool),

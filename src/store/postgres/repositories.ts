@@ -18,15 +18,16 @@ import {
   USER_TOKEN_UPSERT,
   type Row,
 } from '../rows.js';
+import { batchedCallRecords, type BatchedCallRecords } from '../callRecordBatch.js';
 import type {
   AuditLogRepository,
-  CallRecordRepository,
   CounterRepository,
   NewAuditEntry,
   OAuthStateRepository,
   OrgCredentialsRepository,
   OrgSettingsRepository,
   StoredUserToken,
+  StoreOptions,
   UserTokenRepository,
   WebhookDeliveryRepository,
 } from '../types.js';
@@ -171,13 +172,20 @@ export function postgresAuditLog(pool: pg.Pool): AuditLogRepository {
   };
 }
 
-/** Call records. */
-export function postgresCallRecords(pool: pg.Pool): CallRecordRepository {
-  return {
-    async record(call) {
+/** Call records, written in batches: one multi-row INSERT (one round trip) per batch. */
+export function postgresCallRecords(pool: pg.Pool, options: StoreOptions): BatchedCallRecords {
+  return batchedCallRecords({
+    async insertMany(calls) {
       await pool.query(
-        'INSERT INTO calls (org, user_id, provider, is_video_call, created_at) VALUES ($1, $2, $3, $4, $5)',
-        [call.org, call.userId, call.provider, call.isVideoCall, call.createdAt],
+        `INSERT INTO calls (org, user_id, provider, is_video_call, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])`,
+        [
+          calls.map((call) => call.org),
+          calls.map((call) => call.userId),
+          calls.map((call) => call.provider),
+          calls.map((call) => call.isVideoCall),
+          calls.map((call) => call.createdAt),
+        ],
       );
     },
     async countByDay(org, { since }) {
@@ -190,7 +198,8 @@ export function postgresCallRecords(pool: pg.Pool): CallRecordRepository {
       );
       return rows.map(dailyCountFromRow);
     },
-  };
+    options,
+  });
 }
 
 /** OAuth states. */
@@ -284,18 +293,33 @@ export function postgresUserTokens(pool: pg.Pool): UserTokenRepository {
 
 /** Fixed-window counters. */
 export function postgresCounters(pool: pg.Pool): CounterRepository {
+  const add = async (key: string, windowStart: number, amount: number): Promise<number> => {
+    const [row] = await rowsOf(
+      pool,
+      `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, $3)
+       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + excluded.count RETURNING count`,
+      [key, windowStart, amount],
+    );
+    return Number(row?.['count'] ?? 0);
+  };
   return {
     async increment(key, windowStart) {
-      const [row] = await rowsOf(
-        pool,
-        `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
-        [key, windowStart],
-      );
-      const count = Number(row?.['count'] ?? 0);
+      const count = await add(key, windowStart, 1);
       // The first hit of a window sweeps the finished ones.
       if (count === 1) await pool.query('DELETE FROM rate_limits WHERE window_start < $1', [windowStart]);
       return count;
+    },
+    add,
+    async release(windowStart, amounts) {
+      await pool.query(
+        `UPDATE rate_limits AS r SET count = r.count - u.amount
+         FROM unnest($1::text[], $2::integer[]) AS u(key, amount)
+         WHERE r.key = u.key AND r.window_start = $3`,
+        [[...amounts.keys()], [...amounts.values()], windowStart],
+      );
+    },
+    async sweep(windowStart) {
+      await pool.query('DELETE FROM rate_limits WHERE window_start < $1', [windowStart]);
     },
   };
 }

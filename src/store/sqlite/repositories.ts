@@ -20,9 +20,10 @@ import {
   USER_TOKEN_UPSERT,
   type Row,
 } from '../rows.js';
+import { batchedCallRecords, type BatchedCallRecords } from '../callRecordBatch.js';
 import type {
   AuditLogRepository,
-  CallRecordRepository,
+  CallRecord,
   CounterRepository,
   NewAuditEntry,
   OAuthStateRepository,
@@ -31,6 +32,7 @@ import type {
   OrgSettingsRepository,
   StoredOrgCredentials,
   StoredUserToken,
+  StoreOptions,
   UserTokenRepository,
   WebhookDeliveryRepository,
 } from '../types.js';
@@ -140,21 +142,22 @@ export function sqliteAuditLog(db: Database.Database): AuditLogRepository {
   };
 }
 
-/** Call records. */
-export function sqliteCallRecords(db: Database.Database): CallRecordRepository {
+/** Call records, written in batches: one transaction (one commit) per batch. */
+export function sqliteCallRecords(db: Database.Database, options: StoreOptions): BatchedCallRecords {
   const insert = db.prepare(
     'INSERT INTO calls (org, user_id, provider, is_video_call, created_at) VALUES (?, ?, ?, ?, ?)',
   );
+  const insertMany = db.transaction((calls: CallRecord[]) => {
+    for (const call of calls)
+      insert.run(call.org, call.userId, call.provider, call.isVideoCall ? 1 : 0, call.createdAt);
+  });
   const count = db.prepare(`SELECT date(created_at / 1000, 'unixepoch') AS day, provider, COUNT(*) AS count
     FROM calls WHERE org = ? AND created_at >= ? GROUP BY day, provider ORDER BY day, provider`);
-  return {
-    async record(call) {
-      insert.run(call.org, call.userId, call.provider, call.isVideoCall ? 1 : 0, call.createdAt);
-    },
-    async countByDay(org, { since }) {
-      return (count.all(org, since) as Row[]).map(dailyCountFromRow);
-    },
-  };
+  return batchedCallRecords({
+    insertMany: async (calls) => insertMany(calls),
+    countByDay: async (org, { since }) => (count.all(org, since) as Row[]).map(dailyCountFromRow),
+    options,
+  });
 }
 
 /** OAuth states. */
@@ -234,15 +237,28 @@ export function sqliteUserTokens(db: Database.Database): UserTokenRepository {
 
 /** Fixed-window counters. */
 export function sqliteCounters(db: Database.Database): CounterRepository {
-  const hit = db.prepare(`INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
-    ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`);
+  const hit = db.prepare(`INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)
+    ON CONFLICT (key, window_start) DO UPDATE SET count = count + excluded.count RETURNING count`);
+  const subtract = db.prepare('UPDATE rate_limits SET count = count - ? WHERE key = ? AND window_start = ?');
+  const releaseAll = db.transaction((windowStart: number, amounts: ReadonlyMap<string, number>) => {
+    for (const [key, amount] of amounts) subtract.run(amount, key, windowStart);
+  });
   const dropWindows = db.prepare('DELETE FROM rate_limits WHERE window_start < ?');
   return {
     async increment(key, windowStart) {
-      const { count } = hit.get(key, windowStart) as { count: number };
+      const { count } = hit.get(key, windowStart, 1) as { count: number };
       // The first hit of a window sweeps the finished ones.
       if (count === 1) dropWindows.run(windowStart);
       return count;
+    },
+    async add(key, windowStart, amount) {
+      return (hit.get(key, windowStart, amount) as { count: number }).count;
+    },
+    async release(windowStart, amounts) {
+      releaseAll(windowStart, amounts);
+    },
+    async sweep(windowStart) {
+      dropWindows.run(windowStart);
     },
   };
 }

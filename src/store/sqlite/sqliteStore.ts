@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SQLITE_MIGRATIONS } from '../../migrations/schema.js';
 import type { Row } from '../rows.js';
-import type { Store } from '../types.js';
+import type { Store, StoreOptions } from '../types.js';
 import {
   sqliteAuditLog,
   sqliteCallRecords,
@@ -17,7 +17,7 @@ import {
 } from './repositories.js';
 
 /** Opens (creating if needed) a SQLite database and applies pending migrations. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string, options: StoreOptions = {}): Store {
   if (path !== ':memory:') {
     // Private from the start: the file holds OAuth verifiers and token ciphertexts, and
     // SQLite gives its -wal and -shm files the database file's permissions.
@@ -29,17 +29,23 @@ export function openSqliteStore(path: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const callRecords = sqliteCallRecords(db, options);
   return {
     kind: 'sqlite',
     async ping() {
       db.prepare('SELECT 1').get();
     },
     async close() {
-      db.close();
+      try {
+        // Queued call records go out before the file closes.
+        await callRecords.close();
+      } finally {
+        db.close();
+      }
     },
     orgSettings: sqliteOrgSettings(db),
     auditLog: sqliteAuditLog(db),
-    callRecords: sqliteCallRecords(db),
+    callRecords,
     oauthStates: sqliteOAuthStates(db),
     userTokens: sqliteUserTokens(db),
     counters: sqliteCounters(db),
