@@ -34,6 +34,23 @@ export function credentialsFor(orgContext: OrgContext, providerId: string): OrgC
   return orgContext.credentials?.[providerId] ?? { kind: 'server' };
 }
 
+/**
+ * Availability of a provider that takes organization credentials: available with the org's
+ * own set; unavailable with `notConfigured` once the owner removed it (never the server's
+ * account in its place); otherwise the server's own availability.
+ */
+export function availabilityWithCredentials(
+  orgContext: OrgContext,
+  providerId: string,
+  notConfigured: string,
+  serverAvailability: () => Availability,
+): Availability {
+  const credentials = credentialsFor(orgContext, providerId);
+  if (credentials.kind === 'own') return { available: true };
+  if (credentials.kind === 'removed') return { available: false, reason: notConfigured };
+  return serverAvailability();
+}
+
 /** A request for a new call. */
 export interface CallRequest {
   identity: Identity;

@@ -11,6 +11,7 @@ import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
 import { createCredentialCache } from '../credentialCache.js';
 import {
+  availabilityWithCredentials,
   credentialsFor,
   type Availability,
   type CallRequest,
@@ -92,10 +93,9 @@ function configuredClients(deps: BigBlueButtonDeps): (orgContext: OrgContext) =>
 
 /** Available with the organization's own server, else when the server's URL and secret are set. */
 function availabilityFor(deps: BigBlueButtonDeps, orgContext: OrgContext): Availability {
-  const credentials = credentialsFor(orgContext, 'big_blue_button');
-  if (credentials.kind === 'own') return { available: true };
-  if (credentials.kind === 'removed') return { available: false, reason: BBB_NOT_CONFIGURED };
-  return bigBlueButtonAvailability(deps.config);
+  return availabilityWithCredentials(orgContext, 'big_blue_button', BBB_NOT_CONFIGURED, () =>
+    bigBlueButtonAvailability(deps.config),
+  );
 }
 
 /** Creates the BigBlueButton provider. */

@@ -8,6 +8,7 @@ import { CallgateError } from '../../errors.js';
 import type { CoreContext } from '../module.js';
 import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../shared/serviceFailure.js';
 import {
+  availabilityWithCredentials,
   credentialsFor,
   type CallRequest,
   type CheckResult,
@@ -48,10 +49,9 @@ export function createConstructorGroupsProvider(
     name: CONSTRUCTOR_GROUPS_NAME,
     capabilities: { voiceOnly: false, requiresUserAuthorization: false },
     availability(orgContext) {
-      const credentials = credentialsFor(orgContext, CONSTRUCTOR_GROUPS_ID);
-      if (credentials.kind === 'own') return { available: true };
-      if (credentials.kind === 'removed') return { available: false, reason: CONSTRUCTOR_GROUPS_NOT_CONFIGURED };
-      return constructorGroupsAvailability(settings);
+      return availabilityWithCredentials(orgContext, CONSTRUCTOR_GROUPS_ID, CONSTRUCTOR_GROUPS_NOT_CONFIGURED, () =>
+        constructorGroupsAvailability(settings),
+      );
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
       const account = accountFor(request.orgContext);

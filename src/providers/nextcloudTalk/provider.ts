@@ -8,6 +8,7 @@ import { CallgateError } from '../../errors.js';
 import type { CoreContext } from '../module.js';
 import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../shared/serviceFailure.js';
 import {
+  availabilityWithCredentials,
   credentialsFor,
   type CallRequest,
   type CheckResult,
@@ -53,10 +54,9 @@ export function createNextcloudTalkProvider(
     name: NEXTCLOUD_TALK_NAME,
     capabilities: { voiceOnly: false, requiresUserAuthorization: false },
     availability(orgContext) {
-      const credentials = credentialsFor(orgContext, NEXTCLOUD_TALK_ID);
-      if (credentials.kind === 'own') return { available: true };
-      if (credentials.kind === 'removed') return { available: false, reason: NEXTCLOUD_TALK_NOT_CONFIGURED };
-      return nextcloudTalkAvailability(settings);
+      return availabilityWithCredentials(orgContext, NEXTCLOUD_TALK_ID, NEXTCLOUD_TALK_NOT_CONFIGURED, () =>
+        nextcloudTalkAvailability(settings),
+      );
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
       const result = await createConversation(

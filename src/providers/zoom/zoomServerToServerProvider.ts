@@ -6,6 +6,7 @@ import type { ZoomSettings } from './settings.js';
 import { isCallgateError } from '../../errors.js';
 import { createCredentialCache } from '../credentialCache.js';
 import {
+  availabilityWithCredentials,
   credentialsFor,
   type CallRequest,
   type CheckResult,
@@ -64,10 +65,9 @@ export function createZoomServerToServerProvider(deps: {
     name: 'Zoom (server-to-server)',
     capabilities: { voiceOnly: true, requiresUserAuthorization: false },
     availability(orgContext) {
-      const credentials = credentialsFor(orgContext, 'zoom_server_to_server');
-      if (credentials.kind === 'own') return { available: true };
-      if (credentials.kind === 'removed') return { available: false, reason: ZOOM_NOT_CONFIGURED };
-      return zoomServerToServerAvailability(config);
+      return availabilityWithCredentials(orgContext, 'zoom_server_to_server', ZOOM_NOT_CONFIGURED, () =>
+        zoomServerToServerAvailability(config),
+      );
     },
     async createCall(request: CallRequest): Promise<CreatedCall> {
       const userPath = encodeURIComponent(request.identity.email);
