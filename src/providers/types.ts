@@ -35,6 +35,21 @@ export function credentialsFor(orgContext: OrgContext, providerId: string): OrgC
 }
 
 /**
+ * What a provider that takes organization credentials uses for an org: `own(state)` built
+ * from its own set; null once the owner removed them (never the server's in their place);
+ * otherwise `server` (null when the server has none either).
+ */
+export function chooseAccount<A>(
+  orgContext: OrgContext,
+  providerId: string,
+  choice: { own: (credentials: Extract<OrgCredentialState, { kind: 'own' }>) => A; server: A | null },
+): A | null {
+  const credentials = credentialsFor(orgContext, providerId);
+  if (credentials.kind === 'own') return choice.own(credentials);
+  return credentials.kind === 'removed' ? null : choice.server;
+}
+
+/**
  * Availability of a provider that takes organization credentials: available with the org's
  * own set; unavailable with `notConfigured` once the owner removed it (never the server's
  * account in its place); otherwise the server's own availability.

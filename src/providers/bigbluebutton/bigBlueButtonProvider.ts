@@ -11,8 +11,8 @@ import { randomName } from '../../crypto/random.js';
 import { CallgateError } from '../../errors.js';
 import { createCredentialCache } from '../credentialCache.js';
 import {
+  chooseAccount,
   availabilityWithCredentials,
-  credentialsFor,
   type Availability,
   type CallRequest,
   type CheckResult,
@@ -81,13 +81,14 @@ function configuredClients(deps: BigBlueButtonDeps): (orgContext: OrgContext) =>
       algorithm,
     };
   });
+  const serverClient: ChosenClient | null = server ? { client: server, algorithm: checksumAlgorithm } : null;
   return (orgContext) => {
-    const credentials = credentialsFor(orgContext, 'big_blue_button');
-    if (credentials.kind === 'own') return own.get(credentials);
-    if (credentials.kind === 'removed' || !server) {
-      throw new CallgateError('PROVIDER_NOT_CONFIGURED', BBB_NOT_CONFIGURED);
-    }
-    return { client: server, algorithm: checksumAlgorithm };
+    const chosen = chooseAccount(orgContext, 'big_blue_button', {
+      own: (state) => own.get(state),
+      server: serverClient,
+    });
+    if (!chosen) throw new CallgateError('PROVIDER_NOT_CONFIGURED', BBB_NOT_CONFIGURED);
+    return chosen;
   };
 }
 

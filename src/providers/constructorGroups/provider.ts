@@ -8,8 +8,8 @@ import { CallgateError } from '../../errors.js';
 import type { CoreContext } from '../module.js';
 import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../shared/serviceFailure.js';
 import {
+  chooseAccount,
   availabilityWithCredentials,
-  credentialsFor,
   type CallRequest,
   type CheckResult,
   type CreatedCall,
@@ -37,13 +37,11 @@ export function createConstructorGroupsProvider(
 ): Provider {
   const serverAccount = constructorAccount(settings);
   /** The org's own key when it has one (its URL an org-set address), never the server's in its place. */
-  const accountFor = (orgContext: OrgContext): ConstructorAccount | null => {
-    const credentials = credentialsFor(orgContext, CONSTRUCTOR_GROUPS_ID);
-    if (credentials.kind === 'own') {
-      return { ...constructorOwnAccount(credentials.fields), addressPolicy: core.addressPolicy };
-    }
-    return credentials.kind === 'removed' ? null : serverAccount;
-  };
+  const accountFor = (orgContext: OrgContext): ConstructorAccount | null =>
+    chooseAccount(orgContext, CONSTRUCTOR_GROUPS_ID, {
+      own: ({ fields }) => ({ ...constructorOwnAccount(fields), addressPolicy: core.addressPolicy }),
+      server: serverAccount,
+    });
   return {
     id: CONSTRUCTOR_GROUPS_ID,
     name: CONSTRUCTOR_GROUPS_NAME,

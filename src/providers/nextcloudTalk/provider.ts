@@ -8,8 +8,8 @@ import { CallgateError } from '../../errors.js';
 import type { CoreContext } from '../module.js';
 import { serviceFailureToCheck, serviceFailureToError, type ServiceNames } from '../shared/serviceFailure.js';
 import {
+  chooseAccount,
   availabilityWithCredentials,
-  credentialsFor,
   type CallRequest,
   type CheckResult,
   type CreatedCall,
@@ -37,13 +37,11 @@ export function createNextcloudTalkProvider(
 ): Provider {
   const serverAccount = nextcloudAccount(settings);
   /** The org's own account when it has one (its server an org-set address), never the server's in its place. */
-  const accountFor = (orgContext: OrgContext): NextcloudAccount | null => {
-    const credentials = credentialsFor(orgContext, NEXTCLOUD_TALK_ID);
-    if (credentials.kind === 'own') {
-      return { ...nextcloudOwnAccount(credentials.fields), addressPolicy: core.addressPolicy };
-    }
-    return credentials.kind === 'removed' ? null : serverAccount;
-  };
+  const accountFor = (orgContext: OrgContext): NextcloudAccount | null =>
+    chooseAccount(orgContext, NEXTCLOUD_TALK_ID, {
+      own: ({ fields }) => ({ ...nextcloudOwnAccount(fields), addressPolicy: core.addressPolicy }),
+      server: serverAccount,
+    });
   const requireAccount = (orgContext: OrgContext): NextcloudAccount => {
     const account = accountFor(orgContext);
     if (!account) throw new CallgateError('PROVIDER_NOT_CONFIGURED', NEXTCLOUD_TALK_NOT_CONFIGURED);

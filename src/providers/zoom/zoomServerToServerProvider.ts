@@ -6,8 +6,8 @@ import type { ZoomSettings } from './settings.js';
 import { isCallgateError } from '../../errors.js';
 import { createCredentialCache } from '../credentialCache.js';
 import {
+  chooseAccount,
   availabilityWithCredentials,
-  credentialsFor,
   type CallRequest,
   type CheckResult,
   type CreatedCall,
@@ -54,10 +54,12 @@ export function createZoomServerToServerProvider(deps: {
   });
   /** The org's own app when it has one, never the server's in its place. */
   const tokensFor = (orgContext: OrgContext): AccountTokenCache => {
-    const credentials = credentialsFor(orgContext, 'zoom_server_to_server');
-    if (credentials.kind === 'own') return orgTokens.get(credentials);
-    if (credentials.kind === 'removed') throw new CallgateError('PROVIDER_NOT_CONFIGURED', ZOOM_NOT_CONFIGURED);
-    return serverTokens;
+    const tokens = chooseAccount(orgContext, 'zoom_server_to_server', {
+      own: (state) => orgTokens.get(state),
+      server: serverTokens,
+    });
+    if (!tokens) throw new CallgateError('PROVIDER_NOT_CONFIGURED', ZOOM_NOT_CONFIGURED);
+    return tokens;
   };
 
   return {
