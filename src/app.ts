@@ -1,16 +1,17 @@
 /**
- * buildApp(services): middleware and the route table, no listening, so tests start it on
- * port 0 in-process and main.ts listens separately.
+ * buildApp(services): the request listener — the JSON API on node:http (`http/api.ts`),
+ * everything else on Express — with no listening, so tests start it on port 0 in-process
+ * and main.ts listens separately.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { CallgateError } from './errors.js';
-import { apiBody } from './http/bodyGuard.js';
-import { apiCors } from './http/cors.js';
+import { createApiHandler, isApiPath, type ApiHandler } from './http/api.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import type { RouteEntry } from './http/route.js';
-import { routeTableRouter } from './http/routeTable.js';
+import { routeTableRouter, servedEntries } from './http/routeTable.js';
 import { requestLog } from './http/requestLog.js';
+import { headersMiddleware, securityHeaders } from './http/securityHeaders.js';
 import { demoRoutes } from './local/demo.js';
 import { mountLocalRouters, type LocalRouter } from './local/index.js';
 import { buildOpenApi } from './openapi.js';
@@ -67,29 +68,62 @@ function credentialFormProviders(services: Services): CredentialsSectionProvider
     .map((id) => ({ id, name: services.registry.get(id).name, spec: credentials.spec(id) }));
 }
 
-/** Builds the Express app. */
-export function buildApp(services: Services, options: AppOptions = {}): Express {
+/** The request listener, with its two halves: the JSON API and the Express app of everything else. */
+export interface App {
+  (req: IncomingMessage, res: ServerResponse): void;
+  api: ApiHandler;
+  express: Express;
+}
+
+/** Builds the request listener. */
+export function buildApp(services: Services, options: AppOptions = {}): App {
+  const assets = createAssets(options.assetsDir);
+  const routes = servedEntries(
+    appRoutes(services, assets, { ...(options.clientDir ? { clientDir: options.clientDir } : {}) }),
+    services.config.mode,
+  );
+  const headers = securityHeaders({ https: services.config.publicUrl.startsWith('https:') });
+  const api = createApiHandler(
+    routes.filter((route) => isApiPath(route.path)),
+    {
+      verifier: services.verifier,
+      pageTokens: services.pageTokens,
+      securityHeaders: headers,
+      hostOrigin: services.config.hostOrigin,
+      logger: services.logger,
+      metrics: services.metrics,
+    },
+  );
+  const app = expressApp(
+    services,
+    routes.filter((route) => !isApiPath(route.path)),
+    assets,
+    headers,
+    options,
+  );
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!api.handle(req, res)) app(req, res);
+  };
+  return Object.assign(listener, { api, express: app });
+}
+
+/** The Express app: pages, popups, webhooks, assets and local mode's simulators. */
+function expressApp(
+  services: Services,
+  routes: RouteEntry[],
+  assets: Assets,
+  headers: ReturnType<typeof securityHeaders>,
+  options: AppOptions,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog({ logger: services.logger, metrics: services.metrics }));
-  app.use(
-    helmet({
-      // Pages set their own CSP with a nonce where they run a script.
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'frame-ancestors': ["'none'"] } },
-      // Authorization popups talk to their opener; same-origin-allow-popups keeps window.opener.
-      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
-      strictTransportSecurity: services.config.publicUrl.startsWith('https:'),
-    }),
-  );
+  app.use(headersMiddleware(headers));
   app.use(popupOpenerPolicy);
-  app.use('/api', apiCors(services.config.hostOrigin), apiBody);
   app.use('/calls', redeemTickets(services));
-
-  const assets = createAssets(options.assetsDir);
   app.use(assets.router);
-  const routes = appRoutes(services, assets, { ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   app.use(
     routeTableRouter(routes, {
       verifier: services.verifier,

@@ -1,7 +1,6 @@
 /** `GET /openapi.json` is generated from the route table: every served route documented, every documented one served. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Express } from 'express';
-import { appRoutes, buildApp } from '../src/app.js';
+import { appRoutes, buildApp, type App } from '../src/app.js';
 import type { RouteEntry } from '../src/http/route.js';
 import { createAssets } from '../src/web/assets.js';
 import { api, startApp, type TestApp } from './support/app.js';
@@ -14,9 +13,9 @@ beforeAll(async () => {
 });
 afterAll(async () => app.close());
 
-/** Method and Express path of every route registered on an app, nested routers included. */
-function servedRoutes(express: Express): string[] {
-  const served: string[] = [];
+/** Method and Express path of every route an app serves: the JSON API's and those on Express, nested routers included. */
+function servedRoutes(app: App): string[] {
+  const served: string[] = [...app.api.served];
   interface Layer {
     route?: { path: string; methods: Record<string, boolean> };
     handle?: { stack?: Layer[] };
@@ -30,7 +29,7 @@ function servedRoutes(express: Express): string[] {
       }
     }
   };
-  walk((express as unknown as { router: { stack: Layer[] } }).router.stack);
+  walk((app.express as unknown as { router: { stack: Layer[] } }).router.stack);
   return served;
 }
 

@@ -84,24 +84,29 @@ export async function startCallgate(
     connectVia?: (url: string) => string;
     /** Node options added to those of `npm start` (e.g. --cpu-prof). */
     nodeOptions?: string[];
+    /** Another build's dist/ directory (comparisons of variants in one run); DIST by default. */
+    dist?: string;
   } = {},
 ): Promise<Callgate> {
   const cwd = productionDir({ ...SECRETS, ...options.secrets });
   const pgDatabase = database === 'postgres' ? await createTestDatabase() : null;
   const databaseUrl = pgDatabase?.url ?? `sqlite:${join(cwd, 'data', 'bench.sqlite')}`;
   const connectUrl = pgDatabase && options.connectVia ? options.connectVia(pgDatabase.url) : databaseUrl;
-  const child = await spawnServer([...startOptions(), ...(options.nodeOptions ?? []), join(DIST, 'main.js')], {
-    cwd,
-    env: {
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      JITSI_SERVER_URL: 'https://meet.example.org',
-      // The limiter on, above what the bench's users reach (the config's maximum).
-      CALLS_PER_MINUTE: '100000',
-      DATABASE_URL: connectUrl,
-      ...options.env,
+  const child = await spawnServer(
+    [...startOptions(), ...(options.nodeOptions ?? []), join(options.dist ?? DIST, 'main.js')],
+    {
+      cwd,
+      env: {
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        JITSI_SERVER_URL: 'https://meet.example.org',
+        // The limiter on, above what the bench's users reach (the config's maximum).
+        CALLS_PER_MINUTE: '100000',
+        DATABASE_URL: connectUrl,
+        ...options.env,
+      },
     },
-  });
+  );
   const countCalls = async (): Promise<number> => {
     if (!pgDatabase) {
       const db = new Database(databaseUrl.slice('sqlite:'.length));

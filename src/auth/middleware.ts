@@ -3,6 +3,7 @@
  * `callgate_session` cookie on `/calls/` pages. The two never mix: a cookie is never
  * accepted by an API route, so no state-changing route can be reached by CSRF.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { CallgateError } from '../errors.js';
 import { isAdmin, type Identity, type IdentityVerifier } from './identity.js';
@@ -24,11 +25,6 @@ export function identityOf(req: Request): Identity {
   return req.identity;
 }
 
-/** Reads the Bearer token of a request, or null. */
-export function bearerToken(req: Request): string | null {
-  return parseBearer(req.headers.authorization);
-}
-
 /** Reads the token of an `Authorization: Bearer` header value, or null. */
 export function parseBearer(header: string | undefined): string | null {
   if (!header) return null;
@@ -37,7 +33,7 @@ export function parseBearer(header: string | undefined): string | null {
 }
 
 /** Reads one cookie's value from the Cookie header, or null. */
-export function readCookie(req: Request, name: string): string | null {
+export function readCookie(req: { headers: IncomingHttpHeaders }, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
   for (const part of header.split(';')) {
@@ -61,16 +57,21 @@ export interface BearerOptions {
   pageTokens?: PageTokens;
 }
 
-/** Requires a valid Bearer token: the host's JWT, or where allowed the admin page's token. */
+/** The caller of an `Authorization` header: the host's JWT, or where allowed the admin page's token. */
+export function bearerIdentity(
+  header: string | undefined,
+  verifier: IdentityVerifier,
+  options: BearerOptions = {},
+): Identity {
+  const token = parseBearer(header);
+  if (!token) throw new CallgateError('UNAUTHORIZED', 'Missing Authorization: Bearer token');
+  return options.pageTokens && isPageTokenShape(token) ? options.pageTokens.verify(token) : verifier.verify(token);
+}
+
+/** Requires a valid Bearer token (see bearerIdentity). */
 export function requireBearer(verifier: IdentityVerifier, options: BearerOptions = {}): RequestHandler {
   return (req, _res, next) => {
-    const token = bearerToken(req);
-    if (!token) {
-      next(new CallgateError('UNAUTHORIZED', 'Missing Authorization: Bearer token'));
-      return;
-    }
-    req.identity =
-      options.pageTokens && isPageTokenShape(token) ? options.pageTokens.verify(token) : verifier.verify(token);
+    req.identity = bearerIdentity(req.headers.authorization, verifier, options);
     next();
   };
 }

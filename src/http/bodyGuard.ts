@@ -7,7 +7,9 @@
  * inflation) cost a fifth of a call's CPU time. Everything else goes to express.json(),
  * and both answer the same errors.
  */
-import express, { type Request, type RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import typeis from 'type-is';
 import { CallgateError } from '../errors.js';
 
 /** The JSON body limit (SPEC §2). */
@@ -22,7 +24,7 @@ const notJson = (): CallgateError =>
   new CallgateError('BAD_REQUEST', 'body: not valid JSON', { fields: { field: 'body' } });
 
 /** Whether the request is the plain case the fast path reads: UTF-8 JSON, sized, not encoded. */
-function plainJson(req: Request): boolean {
+function plainJson(req: IncomingMessage): boolean {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
   if (req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] === undefined) return false;
@@ -47,12 +49,18 @@ function parseStrict(body: Buffer): unknown {
   }
 }
 
-/** body-parser's mark of a request whose body has been read, honoured by both paths. */
-type ReadMark = { _body?: boolean };
+/**
+ * A request as the guard sees it, from Express or plain node:http (the JSON API); `_body`
+ * is body-parser's mark of a request whose body has been read, honoured by both paths.
+ */
+type BodyRequest = IncomingMessage & { body?: unknown; _body?: boolean };
 
-/** Parses JSON bodies; refuses oversized or non-JSON ones. Runs once per request however often mounted. */
-export const apiBody: RequestHandler = (req, res, next) => {
-  if ((req as ReadMark)._body) {
+/**
+ * Parses a JSON body into `req.body`; refuses oversized or non-JSON ones. Calls `next` once,
+ * with the error if any. Runs once per request however often it is called.
+ */
+export function readJsonBody(req: BodyRequest, res: ServerResponse, next: (error?: unknown) => void): void {
+  if (req._body) {
     next();
     return;
   }
@@ -62,7 +70,7 @@ export const apiBody: RequestHandler = (req, res, next) => {
     return;
   }
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json')) {
+  if (hasBody && !typeis(req, ['application/json'])) {
     next(
       new CallgateError('BAD_REQUEST', 'body: must be JSON (Content-Type: application/json)', {
         fields: { field: 'body' },
@@ -71,7 +79,7 @@ export const apiBody: RequestHandler = (req, res, next) => {
     return;
   }
   if (!hasBody || !plainJson(req)) {
-    json(req, res, next);
+    json(req as Request, res as Response, next);
     return;
   }
   const chunks: Buffer[] = [];
@@ -89,11 +97,14 @@ export const apiBody: RequestHandler = (req, res, next) => {
     }
     try {
       req.body = parseStrict(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
-      (req as ReadMark)._body = true;
+      req._body = true;
     } catch (error) {
       next(error);
       return;
     }
     next();
   });
-};
+}
+
+/** Express middleware reading the JSON body (see readJsonBody). */
+export const apiBody: RequestHandler = (req, res, next) => readJsonBody(req, res, next);

@@ -42,6 +42,18 @@ export function errorBody(error: CallgateError): Record<string, unknown> {
   };
 }
 
+/** Logs a failed request: server faults as errors, refusals (4xx) at debug level. */
+export function logFailure(
+  logger: Logger,
+  raw: unknown,
+  error: CallgateError,
+  request: { method: string; path: string },
+): void {
+  const log = { err: raw, code: error.code, method: request.method, path: request.path };
+  if (error.status >= 500) logger.error(log, 'request failed');
+  else logger.debug(log, 'request refused');
+}
+
 /** Whether a request is a browser navigation to a `/calls/` page. */
 function isPageRequest(req: Request): boolean {
   return req.path.startsWith('/calls/') && req.method === 'GET';
@@ -63,9 +75,7 @@ export function errorMiddleware(deps: {
       return;
     }
     const error = toCallgateError(raw);
-    const log = { err: raw, code: error.code, method: req.method, path: req.path };
-    if (error.status >= 500) deps.logger.error(log, 'request failed');
-    else deps.logger.debug(log, 'request refused');
+    logFailure(deps.logger, raw, error, req);
 
     res.status(error.status);
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);

@@ -3,9 +3,10 @@
  * a fixed order (identity → path parameters → access → query → body) and reply rendering.
  * `openapi.ts` documents the very same entries, so what is served is what is documented.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { readCookie, requireBearer, requireSession } from '../auth/middleware.js';
-import type { IdentityVerifier } from '../auth/identity.js';
+import type { Identity, IdentityVerifier } from '../auth/identity.js';
 import type { PageTokens } from '../auth/pageToken.js';
 import { badRequest } from '../errors.js';
 import { apiBody } from './bodyGuard.js';
@@ -20,18 +21,24 @@ export function expressPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
-/** Registers `entries` on a new router; local-only entries only when `mode` is `local`. */
-export function routeTableRouter(
-  entries: readonly RouteEntry[],
-  options: { verifier: IdentityVerifier; pageTokens: PageTokens; mode: 'production' | 'local' },
-): Router {
-  const router = Router();
+/** The entries served in `mode` (local-only ones in local mode only); a route declared twice fails start-up. */
+export function servedEntries(entries: readonly RouteEntry[], mode: 'production' | 'local'): RouteEntry[] {
   const seen = new Set<string>();
   for (const entry of entries) {
     const key = `${entry.method} ${entry.path}`;
     if (seen.has(key)) throw new Error(`route ${key} is declared twice`);
     seen.add(key);
-    if (entry.localOnly && options.mode !== 'local') continue;
+  }
+  return entries.filter((entry) => !entry.localOnly || mode === 'local');
+}
+
+/** Registers the entries served in `mode` (see servedEntries) on a new router. */
+export function routeTableRouter(
+  entries: readonly RouteEntry[],
+  options: { verifier: IdentityVerifier; pageTokens: PageTokens; mode: 'production' | 'local' },
+): Router {
+  const router = Router();
+  for (const entry of servedEntries(entries, options.mode)) {
     const guards: RequestHandler[] = [];
     if (entry.auth === 'bearer') {
       guards.push(requireBearer(options.verifier, entry.pageToken ? { pageTokens: options.pageTokens } : {}));
@@ -40,34 +47,61 @@ export function routeTableRouter(
     if (entry.auth === 'webhook') guards.push(express.raw({ type: '*/*', limit: WEBHOOK_BODY_LIMIT }));
     if (entry.body) guards.push(apiBody);
     router[entry.method](expressPath(entry.path), ...guards, async (req: Request, res: Response) => {
-      sendReply(res, await run(entry, req));
+      const received = {
+        identity: req.identity ?? null,
+        params: req.params as Record<string, string>,
+        query: req.query as Record<string, unknown>,
+        body: req.body as unknown,
+        headers: req.headers,
+        originalUrl: req.originalUrl,
+      };
+      sendReply(res, await runRoute(entry, received));
     });
   }
   return router;
 }
 
-async function run(entry: RouteEntry, req: Request): Promise<RouteReply> {
-  const identity = req.identity ?? null;
-  const params = entry.params ? parseInput(entry.params, { ...req.params }, 'params') : {};
+/** A request as received, before validation: what runRoute needs from Express or node:http. */
+export interface ReceivedRequest {
+  identity: Identity | null;
+  /** Path parameters, decoded. */
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  /** The parsed JSON body (undefined when none), or the raw bytes on `webhook` routes. */
+  body: unknown;
+  headers: IncomingHttpHeaders;
+  originalUrl: string;
+}
+
+/** Validates a received request in the fixed order and runs the route's handler. */
+export async function runRoute(entry: RouteEntry, received: ReceivedRequest): Promise<RouteReply> {
+  const { identity } = received;
+  const params = entry.params ? parseInput(entry.params, { ...received.params }, 'params') : {};
   await entry.access?.({ identity, params });
-  const query = entry.query ? parseInput(entry.query, { ...req.query }, 'query') : {};
+  const query = entry.query ? parseInput(entry.query, { ...received.query }, 'query') : {};
   let body: unknown;
   if (entry.body) {
-    const raw: unknown = req.body;
+    const raw = received.body;
     if (raw === undefined && entry.bodyRequired) throw badRequest('body', 'must be a JSON object');
     body = parseInput(entry.body, raw === undefined ? {} : raw);
   }
-  const rawBody = entry.auth === 'webhook' && Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const rawBody = entry.auth === 'webhook' && Buffer.isBuffer(received.body) ? received.body : Buffer.alloc(0);
   return entry.handle({
     identity,
     params,
     query,
     body,
     rawBody,
-    header: (name) => req.get(name),
-    cookie: (name) => readCookie(req, name),
-    originalUrl: req.originalUrl,
+    header: (name) => headerValue(received.headers, name),
+    cookie: (name) => readCookie(received, name),
+    originalUrl: received.originalUrl,
   });
+}
+
+/** One request header by name, any case; repeated headers joined as HTTP allows. */
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function sendReply(res: Response, reply: RouteReply): void {
