@@ -73,7 +73,7 @@ const intro = [
 /** How to read the table; written into BENCHMARKS.md with it. */
 const READING = [
   'Reading the figures:',
-  '- throughput: best of the alternating rounds, 50 connections. The RATIO rows are the targets of issue 12: Express alone is an Express 5 endpoint answering the same JSON with no auth, no body parsing and no database.',
+  '- throughput: best of the alternating rounds, 50 connections. The RATIO rows are the targets of issue 12: Express alone is an Express 5 endpoint answering the same JSON with no auth, no body parsing and no database. callgate serves its JSON API on node:http (src/http/api.ts), not through Express, so it can pass that baseline; node:http alone (reading and parsing the body, nothing else) is the ceiling.',
   '- round trips: PostgreSQL messages a client waits for (Query and Sync), counted on the wire by a proxy over a fixed number of calls, background writes included.',
   '- "p50 / p99 [simulator alone]": callgate\'s latency, and the same provider request sent straight at the simulator at the same concurrency. Once the cores saturate, both queue; the 1-client row is callgate\'s own overhead.',
   '- "CPU per call": callgate\'s user+system CPU time (from /proc) divided by calls.',

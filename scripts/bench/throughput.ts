@@ -21,7 +21,7 @@ interface Contender {
   results: Array<LoadResult & { cpuPerCallMs?: number }>;
 }
 
-function bare(mode: 'json' | 'parse'): Promise<Child> {
+function bare(mode: 'json' | 'parse' | 'node'): Promise<Child> {
   return spawnServer([`${ROOT}scripts/bench/bare-server.js`], { env: { BENCH_MODE: mode } });
 }
 
@@ -33,6 +33,8 @@ export async function throughput(): Promise<void> {
     servers.push(bareJson);
     const bareParse = await bare('parse');
     servers.push(bareParse);
+    const bareNode = await bare('node');
+    servers.push(bareNode);
     const sqlite = await startCallgate('sqlite');
     servers.push(sqlite);
     const postgres = await startCallgate('postgres');
@@ -40,6 +42,7 @@ export async function throughput(): Promise<void> {
     const contenders: Contender[] = [
       { name: 'Express alone (same JSON, no auth, no DB)', url: bareJson.url, results: [] },
       { name: 'Express alone + express.json() body parsing', url: bareParse.url, results: [] },
+      { name: 'node:http alone + body parsing', url: bareNode.url, results: [] },
       { name: 'callgate, SQLite', url: sqlite.url, pid: sqlite.pid, results: [] },
       { name: 'callgate, PostgreSQL', url: postgres.url, pid: postgres.pid, results: [] },
     ];
@@ -57,7 +60,13 @@ export async function throughput(): Promise<void> {
       }
     }
     const best = contenders.map((c) => c.results.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a)));
-    const [json0, parse0, sqlite0, postgres0] = best as [LoadResult, LoadResult, LoadResult, LoadResult];
+    const [json0, parse0, node0, sqlite0, postgres0] = best as [
+      LoadResult,
+      LoadResult,
+      LoadResult,
+      LoadResult,
+      LoadResult,
+    ];
     contenders.forEach((contender, i) => {
       const result = best[i] as LoadResult;
       row('throughput', `${contender.name} (req/s)`, result.requestsPerSecond.toFixed(0));
@@ -71,7 +80,12 @@ export async function throughput(): Promise<void> {
       'ratios against Express + body parsing (SQLite / PostgreSQL)',
       `${(sqlite0.requestsPerSecond / parse0.requestsPerSecond).toFixed(2)} / ${(postgres0.requestsPerSecond / parse0.requestsPerSecond).toFixed(2)}`,
     );
-    for (const contender of contenders.slice(2)) {
+    row(
+      'throughput',
+      'ratios against node:http alone + body parsing (SQLite / PostgreSQL)',
+      `${(sqlite0.requestsPerSecond / node0.requestsPerSecond).toFixed(2)} / ${(postgres0.requestsPerSecond / node0.requestsPerSecond).toFixed(2)}`,
+    );
+    for (const contender of contenders.slice(3)) {
       const cpu = contender.results.map((r) => r.cpuPerCallMs ?? NaN);
       row('throughput', `${contender.name}: CPU per call (ms, median of rounds)`, median(cpu).toFixed(3));
     }
