@@ -35,9 +35,6 @@ export interface BenchContext {
   }): Promise<Record<string, unknown>>;
 }
 
-/** The concurrency levels the issue asks for. */
-const LEVELS = [1, 50];
-
 interface ProviderBench {
   id: 'google_meet' | 'microsoft_teams';
   section: string;
@@ -155,7 +152,6 @@ async function run(bench: ProviderBench, context: BenchContext): Promise<Record<
         direct: bench.direct(sim.url, await directToken(bench, sim.url, clientSecret)),
         through: { url: `${callgate.url}/api/v1/calls`, ...context.callRequest },
         expectStatus: 200,
-        levels: LEVELS,
       });
     } finally {
       await callgate.stop();

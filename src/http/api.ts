@@ -65,14 +65,14 @@ interface Match {
 /** Builds the handler of `entries`, which must all be API routes answering JSON. */
 export function createApiHandler(entries: readonly RouteEntry[], deps: ApiDeps): ApiHandler {
   const routes = entries.map(compile);
-  const match = (method: string, path: string): Match | null => matchRoute(routes, method, path);
 
+  /** Body rules first (as when they were Express middleware on `/api`), then routing, identity and the route. */
   const serve = async (req: IncomingMessage, res: ServerResponse, path: string, found: (route: string) => void) => {
     await new Promise<void>((resolve, reject) =>
       readJsonBody(req, res, (error) => (error === undefined ? resolve() : reject(error))),
     );
     const method = req.method ?? 'GET';
-    const matched = match(method, path);
+    const matched = matchRoute(routes, method, path);
     if (!matched) {
       if (method === 'OPTIONS' && answerOptions(routes, path, res)) return;
       throw new CallgateError('NOT_FOUND', `No route for ${method} ${path}`);
