@@ -11,7 +11,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { serialize as serializeCookie } from 'cookie';
 import { bearerIdentity } from '../auth/middleware.js';
 import type { IdentityVerifier } from '../auth/identity.js';
 import type { PageTokens } from '../auth/pageToken.js';
@@ -20,7 +19,8 @@ import { readJsonBody } from './bodyGuard.js';
 import { applyCors } from './cors.js';
 import { errorBody, logFailure, toCallgateError } from './errorMiddleware.js';
 import { logWhenFinished, type RequestLogDeps } from './requestLog.js';
-import type { CookieChange, RouteEntry, RouteReply } from './route.js';
+import { writeJson, writeJsonReply } from './reply.js';
+import type { RouteEntry } from './route.js';
 import { expressPath, runRoute } from './routeTable.js';
 import { setHeaders, type HeaderList } from './securityHeaders.js';
 
@@ -97,7 +97,8 @@ export function createApiHandler(entries: readonly RouteEntry[], deps: ApiDeps):
       headers: req.headers,
       originalUrl: url,
     });
-    writeReply(res, reply);
+    if (!writeJsonReply(res, reply))
+      throw new Error(`${method} ${path}: an API route answered ${reply.kind}, not JSON`);
   };
 
   return {
@@ -190,41 +191,4 @@ function answerOptions(routes: readonly CompiledRoute[], path: string, res: Serv
   res.setHeader('Allow', [...methods].sort().join(', '));
   res.end();
   return true;
-}
-
-/** Writes a JSON answer. */
-export function writeJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  if (headers) for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
-}
-
-/** Writes an API route's reply; API routes answer JSON only. */
-function writeReply(res: ServerResponse, reply: RouteReply): void {
-  switch (reply.kind) {
-    case 'success':
-      for (const cookie of reply.cookies ?? []) res.appendHeader('Set-Cookie', setCookie(cookie));
-      writeJson(res, reply.status ?? 200, { result: 'success', msg: '', ...reply.fields }, reply.headers);
-      return;
-    case 'json':
-      writeJson(res, reply.status ?? 200, reply.body, reply.headers);
-      return;
-    default:
-      throw new Error(`an API route answered ${reply.kind}, not JSON`);
-  }
-}
-
-/** A Set-Cookie value, as Express's res.cookie and res.clearCookie write it. */
-function setCookie(change: CookieChange): string {
-  const { maxAgeMs, ...options } = change.options;
-  if (change.value === undefined) return serializeCookie(change.name, '', { ...options, expires: new Date(1) });
-  return serializeCookie(change.name, change.value, {
-    ...options,
-    ...(maxAgeMs === undefined
-      ? {}
-      : { maxAge: Math.floor(maxAgeMs / 1000), expires: new Date(Date.now() + maxAgeMs) }),
-  });
 }

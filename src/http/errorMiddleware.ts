@@ -7,6 +7,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import { CallgateError, INTERNAL_MESSAGE, isCallgateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { escapeHtml, renderPage } from '../web/html.js';
+import { writeJson } from './reply.js';
 
 /** Converts body-parser and other foreign errors into CallgateErrors. */
 export function toCallgateError(error: unknown): CallgateError {
@@ -77,12 +78,12 @@ export function errorMiddleware(deps: {
     const error = toCallgateError(raw);
     logFailure(deps.logger, raw, error, req);
 
-    res.status(error.status);
-    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     if (!isPageRequest(req)) {
-      res.json(errorBody(error));
+      writeJson(res, error.status, errorBody(error), error.headers);
       return;
     }
+    res.status(error.status);
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     if (error.code === 'UNAUTHORIZED' && deps.loginUrl) {
       const login = new URL(deps.loginUrl);
       login.searchParams.set('next', `${deps.publicUrl}${req.originalUrl}`);

@@ -11,6 +11,7 @@ import type { PageTokens } from '../auth/pageToken.js';
 import { badRequest } from '../errors.js';
 import { apiBody } from './bodyGuard.js';
 import type { RouteEntry, RouteReply } from './route.js';
+import { writeJsonReply } from './reply.js';
 import { parseInput } from './validate.js';
 
 /** The webhook body limit (SPEC §2). */
@@ -105,23 +106,9 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 }
 
 function sendReply(res: Response, reply: RouteReply): void {
+  if (writeJsonReply(res, reply)) return;
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
   switch (reply.kind) {
-    case 'success':
-      for (const cookie of reply.cookies ?? []) {
-        const { maxAgeMs, ...options } = cookie.options;
-        if (cookie.value === undefined) res.clearCookie(cookie.name, options);
-        else
-          res.cookie(cookie.name, cookie.value, {
-            ...options,
-            ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
-          });
-      }
-      res.status(reply.status ?? 200).json({ result: 'success', msg: '', ...reply.fields });
-      return;
-    case 'json':
-      res.status(reply.status ?? 200).json(reply.body);
-      return;
     case 'redirect':
       res.redirect(reply.status ?? 302, reply.location);
       return;
