@@ -11,7 +11,7 @@ import { errorMiddleware } from './http/errorMiddleware.js';
 import type { RouteEntry } from './http/route.js';
 import { routeTableRouter, servedEntries } from './http/routeTable.js';
 import { requestLog } from './http/requestLog.js';
-import { headersMiddleware, securityHeaders } from './http/securityHeaders.js';
+import { headersMiddleware, securityHeaders, type HeaderList } from './http/securityHeaders.js';
 import { demoRoutes } from './local/demo.js';
 import { mountLocalRouters, type LocalRouter } from './local/index.js';
 import { buildOpenApi } from './openapi.js';
@@ -112,7 +112,7 @@ function expressApp(
   services: Services,
   routes: RouteEntry[],
   assets: Assets,
-  headers: ReturnType<typeof securityHeaders>,
+  headers: HeaderList,
   options: AppOptions,
 ): Express {
   const app = express();
@@ -128,7 +128,6 @@ function expressApp(
     routeTableRouter(routes, {
       verifier: services.verifier,
       pageTokens: services.pageTokens,
-      mode: services.config.mode,
     }),
   );
   mountLocalRouters(app, services.config.mode, options.localRouters ?? []);

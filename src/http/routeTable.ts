@@ -33,13 +33,13 @@ export function servedEntries(entries: readonly RouteEntry[], mode: 'production'
   return entries.filter((entry) => !entry.localOnly || mode === 'local');
 }
 
-/** Registers the entries served in `mode` (see servedEntries) on a new router. */
+/** Registers `entries` (those servedEntries chose) on a new router. */
 export function routeTableRouter(
   entries: readonly RouteEntry[],
-  options: { verifier: IdentityVerifier; pageTokens: PageTokens; mode: 'production' | 'local' },
+  options: { verifier: IdentityVerifier; pageTokens: PageTokens },
 ): Router {
   const router = Router();
-  for (const entry of servedEntries(entries, options.mode)) {
+  for (const entry of entries) {
     const guards: RequestHandler[] = [];
     if (entry.auth === 'bearer') {
       guards.push(requireBearer(options.verifier, entry.pageToken ? { pageTokens: options.pageTokens } : {}));
