@@ -1,22 +1,31 @@
 /**
- * Compares builds (e.g. variants of dist/ with one middleware removed) on SQLite or
- * PostgreSQL against Express alone, in alternating rounds of one run: req/s and CPU per call.
- *   DISTS='[["main","dist"],["nohelmet","/tmp/var/nohelmet/dist"]]' R=3 node --import tsx scripts/bench/distcmp.ts [sqlite|postgres]
+ * Compares variants of callgate — other builds (before/after) or other node options (how
+ * src/heap.ts was chosen) — on SQLite or PostgreSQL against Express alone, in alternating
+ * rounds of one run: resident memory after 20,000 warm-up calls, best req/s, CPU per call.
+ *   DISTS='[["before","/old/dist"],["after","dist"],["semi8","dist",["--max-semi-space-size=8"]]]' R=3 S=4 \
+ *     node --import tsx scripts/bench/distcmp.ts [sqlite|postgres]
  */
-import { callRequest, cpuMilliseconds, startCallgate, type Callgate } from './callgate.js';
+import { callRequest, cpuMilliseconds, residentMegabytes, startCallgate, type Callgate } from './callgate.js';
 import { load, ROOT, spawnServer } from './harness.js';
 
 const database = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
-const dists: Array<[string, string]> = JSON.parse(process.env['DISTS'] ?? '[["main","dist"]]');
+const variants: Array<[string, string, string[]?]> = JSON.parse(process.env['DISTS'] ?? '[["main","dist"]]');
 const bare = await spawnServer([`${ROOT}scripts/bench/bare-server.js`], { env: { BENCH_MODE: 'json' } });
 const servers: Callgate[] = [];
-for (const [, dist] of dists)
-  servers.push(await startCallgate(database, { dist: dist.startsWith('/') ? dist : ROOT + dist }));
+for (const [, dist, nodeOptions] of variants) {
+  servers.push(
+    await startCallgate(database, { dist: dist.startsWith('/') ? dist : ROOT + dist, nodeOptions: nodeOptions ?? [] }),
+  );
+}
 const targets = [
   { name: 'express', url: bare.url, pid: 0 },
-  ...servers.map((s, i) => ({ name: dists[i]![0], url: s.url, pid: s.pid })),
+  ...servers.map((s, i) => ({ name: variants[i]![0], url: s.url, pid: s.pid })),
 ];
-for (const t of targets) await load({ ...callRequest(t.url), connections: 50, seconds: 2 });
+const warmRss = new Map<string, string>();
+for (const t of targets) {
+  await load({ ...callRequest(t.url), connections: 50, amount: 20_000 });
+  if (t.pid) warmRss.set(t.name, residentMegabytes(t.pid).toFixed(1));
+}
 const best = new Map<string, number>();
 const cpu = new Map<string, number[]>();
 for (let r = 0; r < Number(process.env['R'] ?? 3); r++)
@@ -30,7 +39,7 @@ for (let r = 0; r < Number(process.env['R'] ?? 3); r++)
 const base = best.get('express') ?? 1;
 for (const t of targets)
   console.log(
-    `${t.name.padEnd(14)} ${String(Math.round(best.get(t.name) ?? 0)).padStart(6)} req/s  ratio ${((best.get(t.name) ?? 0) / base).toFixed(2)}  cpu/call ${(cpu.get(t.name) ?? []).map((c) => c.toFixed(3)).join(' ')}`,
+    `${t.name.padEnd(14)} ${String(Math.round(best.get(t.name) ?? 0)).padStart(6)} req/s  ratio ${((best.get(t.name) ?? 0) / base).toFixed(2)}  cpu/call ${(cpu.get(t.name) ?? []).map((c) => c.toFixed(3)).join(' ')}${t.pid ? `  rss after 20k ${warmRss.get(t.name)} MB` : ''}`,
   );
 await bare.stop();
 await Promise.all(servers.map((s) => s.dispose()));
