@@ -17,9 +17,9 @@ import type { PageTokens } from '../auth/pageToken.js';
 import { CallgateError } from '../errors.js';
 import { readJsonBody } from './bodyGuard.js';
 import { applyCors } from './cors.js';
-import { errorBody, logFailure, toCallgateError } from './errorMiddleware.js';
+import { loggedFailure, writeJsonError } from './errorMiddleware.js';
 import { logWhenFinished, type RequestLogDeps } from './requestLog.js';
-import { writeJson, writeJsonReply } from './reply.js';
+import { writeJsonReply } from './reply.js';
 import type { RouteEntry } from './route.js';
 import { expressPath, runRoute } from './routeTable.js';
 import { setHeaders, type HeaderList } from './securityHeaders.js';
@@ -118,9 +118,7 @@ export function createApiHandler(entries: readonly RouteEntry[], deps: ApiDeps):
           res.destroy();
           return;
         }
-        const failure = toCallgateError(error);
-        logFailure(deps.logger, error, failure, { method, path });
-        writeJson(res, failure.status, errorBody(failure), failure.headers);
+        writeJsonError(res, loggedFailure(deps.logger, error, { method, path }));
       });
       return true;
     },

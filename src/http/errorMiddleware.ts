@@ -3,6 +3,7 @@
  * pages under `/calls/` answer a readable HTML page with the same status, or, for a
  * missing identity with LOGIN_URL set, a redirect to the host's login.
  */
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { CallgateError, INTERNAL_MESSAGE, isCallgateError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -43,16 +44,18 @@ export function errorBody(error: CallgateError): Record<string, unknown> {
   };
 }
 
-/** Logs a failed request: server faults as errors, refusals (4xx) at debug level. */
-export function logFailure(
-  logger: Logger,
-  raw: unknown,
-  error: CallgateError,
-  request: { method: string; path: string },
-): void {
+/** The CallgateError of a failed request, logged: server faults as errors, refusals (4xx) at debug level. */
+export function loggedFailure(logger: Logger, raw: unknown, request: { method: string; path: string }): CallgateError {
+  const error = toCallgateError(raw);
   const log = { err: raw, code: error.code, method: request.method, path: request.path };
   if (error.status >= 500) logger.error(log, 'request failed');
   else logger.debug(log, 'request refused');
+  return error;
+}
+
+/** Answers an error as SPEC §2 JSON, with its headers (e.g. Retry-After). */
+export function writeJsonError(res: ServerResponse, error: CallgateError): void {
+  writeJson(res, error.status, errorBody(error), error.headers);
 }
 
 /** Whether a request is a browser navigation to a `/calls/` page. */
@@ -75,11 +78,9 @@ export function errorMiddleware(deps: {
       next(raw);
       return;
     }
-    const error = toCallgateError(raw);
-    logFailure(deps.logger, raw, error, req);
-
+    const error = loggedFailure(deps.logger, raw, req);
     if (!isPageRequest(req)) {
-      writeJson(res, error.status, errorBody(error), error.headers);
+      writeJsonError(res, error);
       return;
     }
     res.status(error.status);
